@@ -1,0 +1,37 @@
+// Package hooks binds everything stovebot adds to a PocketBase app: record
+// hooks, routes, the daily limit, the chat proxy and the admin commands.
+//
+// Usage:
+//
+//	app := pocketbase.New()
+//	cfg, _ := hooks.ConfigFromEnv()
+//	hooks.MustRegister(app, cfg)
+//
+// Hooks take [core.App], so a test binds the same hooks on a tests.TestApp.
+package hooks
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Register validates cfg, fills its defaults and binds stovebot's hooks and
+// routes to app.
+func Register(app core.App, cfg Config) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	bindUserHooks(app)
+	bindQuoteHooks(app)
+	bindChatHooks(app)
+	bindProtectedFields(app)
+	return nil
+}
+
+// MustRegister is [Register] that panics on an invalid configuration.
+func MustRegister(app core.App, cfg Config) {
+	if err := Register(app, cfg); err != nil {
+		panic(err)
+	}
+}

@@ -1,0 +1,26 @@
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"stovebot/migrations"
+)
+
+func bindQuoteHooks(app core.App) {
+	app.OnRecordCreate(migrations.QuotesCollection).BindFunc(stampApproval)
+	app.OnRecordUpdate(migrations.QuotesCollection).BindFunc(stampApproval)
+}
+
+// stampApproval sets applied_at when a quote becomes approved and clears it
+// when the approval is withdrawn, whoever saves the record (API, dashboard,
+// CLI).
+func stampApproval(e *core.RecordEvent) error {
+	switch {
+	case !e.Record.GetBool("is_apply"):
+		e.Record.Set("applied_at", "")
+	case e.Record.GetDateTime("applied_at").IsZero() || !e.Record.Original().GetBool("is_apply"):
+		e.Record.Set("applied_at", types.NowDateTime())
+	}
+	return e.Next()
+}

@@ -1,0 +1,115 @@
+package hooks
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"stovebot/migrations"
+)
+
+// nicknameMax is the users.nickname field's limit.
+const nicknameMax = 40
+
+// signInMethods are the authentications that count as a sign-in for
+// last_login and ip_address; a token refresh (empty method) does not.
+var signInMethods = map[string]bool{
+	core.MFAMethodPassword: true,
+	core.MFAMethodOAuth2:   true,
+	core.MFAMethodOTP:      true,
+}
+
+func bindUserHooks(app core.App) {
+	app.OnRecordCreateRequest(migrations.UsersCollection).BindFunc(requireEmailForSignUp)
+	app.OnRecordCreate(migrations.UsersCollection).BindFunc(defaultNickname)
+	app.OnRecordAuthRequest(migrations.UsersCollection).BindFunc(recordSignIn)
+	app.OnRecordDelete(migrations.UsersCollection).BindFunc(releaseUserData)
+}
+
+// requireEmailForSignUp keeps the email required for password sign-up; the
+// field itself is optional because an OAuth2 provider may share none.
+func requireEmailForSignUp(e *core.RecordRequestEvent) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	if info.Context != core.RequestInfoContextOAuth2 && !info.HasSuperuserAuth() && e.Record.Email() == "" {
+		return e.BadRequestError("An email address is required to sign up.", validation.Errors{
+			"email": validation.NewError("validation_required", "Cannot be blank."),
+		})
+	}
+	return e.Next()
+}
+
+// defaultNickname gives a new user the local part of their email as
+// nickname when they chose none.
+func defaultNickname(e *core.RecordEvent) error {
+	if strings.TrimSpace(e.Record.GetString("nickname")) == "" {
+		local, _, _ := strings.Cut(e.Record.Email(), "@")
+		e.Record.Set("nickname", truncateRunes(local, nicknameMax))
+	}
+	return e.Next()
+}
+
+// recordSignIn stores last_login and ip_address after a successful sign-in.
+func recordSignIn(e *core.RecordAuthRequestEvent) error {
+	if !signInMethods[e.AuthMethod] {
+		return e.Next()
+	}
+	now := types.NowDateTime()
+	ip := e.RealIP()
+	// the response shows the new values
+	e.Record.Set("last_login", now)
+	e.Record.Set("ip_address", ip)
+	if err := e.Next(); err != nil {
+		return err // includes an MFA step that is still open: not a sign-in yet
+	}
+
+	// Save a fresh copy: e.Record may carry state (an OAuth2 link onto an
+	// unverified account) whose second save would rotate the token key.
+	fresh, err := e.App.FindRecordById(e.Record.Collection(), e.Record.Id)
+	if err != nil {
+		e.App.Logger().Warn("sign-in: reloading the user", "user", e.Record.Id, "error", err)
+		return nil
+	}
+	fresh.Set("last_login", now)
+	fresh.Set("ip_address", ip)
+	if err := e.App.Save(fresh); err != nil {
+		e.App.Logger().Warn("sign-in: saving last_login", "user", fresh.Id, "error", err)
+	}
+	return nil
+}
+
+// releaseUserData deletes a user's pending quotes and usage counters in the
+// same transaction as the user. Their chats go by cascade; their approved
+// quotes stay, with user cleared by PocketBase because the relation is
+// optional.
+func releaseUserData(e *core.RecordEvent) error {
+	return e.App.RunInTransaction(func(txApp core.App) error {
+		pending, err := txApp.FindAllRecords(migrations.QuotesCollection, dbx.HashExp{"user": e.Record.Id, "is_apply": false})
+		if err != nil {
+			return err
+		}
+		for _, q := range pending {
+			if err := txApp.Delete(q); err != nil {
+				return err
+			}
+		}
+		if _, err := txApp.DB().Delete(migrations.UsageTable, dbx.HashExp{"user": e.Record.Id}).Execute(); err != nil {
+			return err
+		}
+		e.App = txApp
+		return e.Next()
+	})
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}

@@ -1,0 +1,53 @@
+// Command stovebot is a self-hosted chatbot for finding famous lines of the
+// Korean drama Stove League, built on PocketBase. See README.md.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/cmd"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+
+	"stovebot/hooks"
+	_ "stovebot/migrations"
+)
+
+// Version is stamped by `make build` from git describe.
+var Version = "dev"
+
+func main() {
+	app := pocketbase.New()
+	app.RootCmd.Version = Version
+	app.RootCmd.Short = "stovebot: find the famous lines of Stove League"
+
+	cfg, err := hooks.ConfigFromEnv()
+	if err != nil {
+		fail(err)
+	}
+	cfg.BindFlags(app.RootCmd.PersistentFlags())
+	// Parse the flags now, as PocketBase does with its own, so that the hooks
+	// are registered with the final configuration (errors show at Execute).
+	_ = app.RootCmd.ParseFlags(os.Args[1:])
+	if err := hooks.Register(app, cfg); err != nil {
+		fail(err)
+	}
+
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
+	app.RootCmd.AddCommand(
+		cmd.NewServeCommand(app, true),
+		cmd.NewSuperuserCommand(app),
+		hooks.NewQuotesCommand(app),
+		hooks.NewUsageCommand(app, &cfg),
+	)
+
+	if err := app.Execute(); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "stovebot:", err)
+	os.Exit(1)
+}
