@@ -1,0 +1,245 @@
+package migrations
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+)
+
+// ownMigrations are the migrations of this package, in the order they run
+// (the only app migrations of this test binary).
+func ownMigrations(t *testing.T) []*core.Migration {
+	t.Helper()
+	own := core.AppMigrations.Items()
+	for _, file := range []string{"1764028800_collections.go", "1764028801_rate_limits.go", "1764028802_usage_counter.go"} {
+		if !slices.ContainsFunc(own, func(m *core.Migration) bool { return m.File == file }) {
+			t.Fatalf("expected migration %s to be registered", file)
+		}
+	}
+	return own
+}
+
+func newApp(t *testing.T) *tests.TestApp {
+	t.Helper()
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Cleanup)
+	return app
+}
+
+// checkDataModel fails unless the three collections carry exactly the rule
+// constants, the extra users fields and the chats index, and the usage table
+// exists.
+func checkDataModel(t *testing.T, app core.App) {
+	t.Helper()
+	ptr := func(s string) *string { return &s }
+	scenarios := []struct {
+		collection                 string
+		list, view, create, update *string
+		delete                     *string
+		fields                     []string
+	}{
+		{UsersCollection, ptr(UsersListRule), ptr(UsersViewRule), ptr(UsersCreateRule), ptr(UsersUpdateRule), ptr(UsersDeleteRule),
+			[]string{"nickname", "ip_address", "last_login", "daily_limit", "blocked"}},
+		{ChatsCollection, ptr(ChatsListRule), ptr(ChatsViewRule), nil, nil, ptr(ChatsDeleteRule),
+			[]string{"user", "role", "content", "reply", "status", "model", "prompt_tokens", "completion_tokens", "created", "updated"}},
+		{QuotesCollection, ptr(QuotesListRule), ptr(QuotesViewRule), ptr(QuotesCreateRule), ptr(QuotesUpdateRule), ptr(QuotesDeleteRule),
+			[]string{"user", "content", "speaker", "episode", "is_apply", "applied_at", "created", "updated"}},
+	}
+	sameRule := func(name string, got, want *string) {
+		t.Helper()
+		switch {
+		case want == nil && got != nil:
+			t.Fatalf("%s: expected nil (superusers only), got %q", name, *got)
+		case want != nil && got == nil:
+			t.Fatalf("%s: expected %q, got nil", name, *want)
+		case want != nil && *got != *want:
+			t.Fatalf("%s: expected %q, got %q", name, *want, *got)
+		}
+	}
+	for _, s := range scenarios {
+		c, err := app.FindCollectionByNameOrId(s.collection)
+		if err != nil {
+			t.Fatalf("collection %s: %v", s.collection, err)
+		}
+		sameRule(s.collection+".listRule", c.ListRule, s.list)
+		sameRule(s.collection+".viewRule", c.ViewRule, s.view)
+		sameRule(s.collection+".createRule", c.CreateRule, s.create)
+		sameRule(s.collection+".updateRule", c.UpdateRule, s.update)
+		sameRule(s.collection+".deleteRule", c.DeleteRule, s.delete)
+		for _, f := range s.fields {
+			if c.Fields.GetByName(f) == nil {
+				t.Fatalf("%s: expected field %s", s.collection, f)
+			}
+		}
+	}
+
+	users, _ := app.FindCollectionByNameOrId(UsersCollection)
+	if f, ok := users.Fields.GetByName("ip_address").(*core.TextField); !ok || !f.Hidden {
+		t.Fatalf("expected users.ip_address to be a hidden text field, got %#v", users.Fields.GetByName("ip_address"))
+	}
+	if users.Fields.GetByName("name") != nil || users.Fields.GetByName("avatar") != nil {
+		t.Fatal("expected users.name and users.avatar to be replaced by nickname")
+	}
+	chats, _ := app.FindCollectionByNameOrId(ChatsCollection)
+	if idx := chats.GetIndex("idx_chats_user_created"); !strings.Contains(idx, "`user`, `created`") {
+		t.Fatalf("expected the (user, created) index on chats, got %q", idx)
+	}
+	if reply, ok := chats.Fields.GetByName("reply").(*core.RelationField); !ok || reply.CollectionId != chats.Id || reply.MaxSelect != 1 {
+		t.Fatalf("expected chats.reply to be a single relation to chats, got %#v", chats.Fields.GetByName("reply"))
+	}
+	if !app.HasTable(UsageTable) {
+		t.Fatalf("expected the %s table", UsageTable)
+	}
+}
+
+// checkWorking fails unless a user can be created and a quote saved for them.
+func checkWorking(t *testing.T, app core.App, email string) {
+	t.Helper()
+	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := core.NewRecord(users)
+	u.SetEmail(email)
+	u.SetPassword("password123")
+	u.Set("nickname", "tester")
+	if err := app.Save(u); err != nil {
+		t.Fatalf("creating a user: %v", err)
+	}
+	quotes, err := app.FindCollectionByNameOrId(QuotesCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := core.NewRecord(quotes)
+	q.Set("user", u.Id)
+	q.Set("content", "우리는 어차피 지는 팀이 아닙니다")
+	if err := app.Save(q); err != nil {
+		t.Fatalf("creating a quote: %v", err)
+	}
+	if _, err := app.DB().NewQuery("INSERT INTO " + UsageTable + " (user, day, count) VALUES ({:u}, '2026-11-25', 1)").
+		Bind(map[string]any{"u": u.Id}).Execute(); err != nil {
+		t.Fatalf("writing the usage table: %v", err)
+	}
+}
+
+func TestMigrationsCreateTheDataModel(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	checkDataModel(t, app)
+	checkWorking(t, app, "first@example.com")
+}
+
+func TestMigrationsDownThenUp(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	runner := core.NewMigrationsRunner(app, core.AppMigrations)
+
+	own := ownMigrations(t)
+	reverted, err := runner.Down(len(own))
+	if err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if len(reverted) != len(own) {
+		t.Fatalf("expected %d reverted migrations, got %v", len(own), reverted)
+	}
+	for _, name := range []string{ChatsCollection, QuotesCollection} {
+		if _, err := app.FindCollectionByNameOrId(name); err == nil {
+			t.Fatalf("expected %s to be gone after down", name)
+		}
+	}
+	if app.HasTable(UsageTable) {
+		t.Fatalf("expected %s to be gone after down", UsageTable)
+	}
+	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if users.Fields.GetByName("nickname") != nil || users.Fields.GetByName("name") == nil {
+		t.Fatal("expected users back to PocketBase's default fields after down")
+	}
+	if app.Settings().RateLimits.Enabled {
+		t.Fatal("expected the rate limiter off after down")
+	}
+
+	applied, err := runner.Up()
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if len(applied) != len(own) {
+		t.Fatalf("expected %d applied migrations, got %v", len(own), applied)
+	}
+	checkDataModel(t, app)
+	checkWorking(t, app, "again@example.com")
+	checkRateLimits(t, app)
+}
+
+func TestMigrationsUpTwice(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	checkWorking(t, app, "before@example.com")
+	for _, m := range ownMigrations(t) {
+		if err := m.Up(app); err != nil {
+			t.Fatalf("second run of %s: %v", m.File, err)
+		}
+	}
+	checkDataModel(t, app)
+	checkRateLimits(t, app)
+	// the data of the first run is still there
+	if _, err := app.FindAuthRecordByEmail(UsersCollection, "before@example.com"); err != nil {
+		t.Fatalf("expected the user of the first run to remain: %v", err)
+	}
+	checkWorking(t, app, "after@example.com")
+}
+
+func TestMigrationsEnableTheRateLimiter(t *testing.T) {
+	t.Parallel()
+	checkRateLimits(t, newApp(t))
+}
+
+func checkRateLimits(t *testing.T, app core.App) {
+	t.Helper()
+	limits := app.Settings().RateLimits
+	if !limits.Enabled {
+		t.Fatal("expected the rate limiter to be enabled")
+	}
+	seen := map[string]int{}
+	for _, r := range limits.Rules {
+		seen[r.Label]++
+		if r.Label == "/api/" {
+			t.Fatalf("expected no blanket /api/ rule, got %+v", r)
+		}
+	}
+	for _, label := range []string{"*:auth", "POST /accounts/login", "POST /accounts/join"} {
+		if seen[label] != 1 {
+			t.Fatalf("expected one %q rule, got %d", label, seen[label])
+		}
+		for _, r := range limits.Rules {
+			if r.Label == label && (r.MaxRequests != SignInRateLimit || r.Duration != SignInRateWindow) {
+				t.Fatalf("expected %q at %d/%ds, got %d/%ds", label, SignInRateLimit, SignInRateWindow, r.MaxRequests, r.Duration)
+			}
+		}
+	}
+	if SignInRateLimit != 10 || SignInRateWindow != 60 {
+		t.Fatalf("expected sign-in at 10 per 60 s, got %d per %d s", SignInRateLimit, SignInRateWindow)
+	}
+	if seen["*:create"] != 1 {
+		t.Fatalf("expected PocketBase's default *:create rule to remain, got %d", seen["*:create"])
+	}
+	// the saved settings, not only the in-memory copy, carry the rules
+	stored, err := app.Settings().Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.ReloadSettings(); err != nil {
+		t.Fatal(err)
+	}
+	if !app.Settings().RateLimits.Enabled || len(app.Settings().RateLimits.Rules) != len(stored.RateLimits.Rules) {
+		t.Fatal("expected the rate limits to be saved in the database")
+	}
+}
