@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -69,17 +70,24 @@ func recordSignIn(e *core.RecordAuthRequestEvent) error {
 		return err // includes an MFA step that is still open: not a sign-in yet
 	}
 
-	// Save a fresh copy: e.Record may carry state (an OAuth2 link onto an
-	// unverified account) whose second save would rotate the token key.
-	fresh, err := e.App.FindRecordById(e.Record.Collection(), e.Record.Id)
+	if err := markSignIn(e.App, e.Record, now, ip); err != nil {
+		e.App.Logger().Warn("sign-in: saving last_login", "user", e.Record.Id, "error", err)
+	}
+	return nil
+}
+
+// markSignIn stores last_login and ip_address of a sign-in on user. It
+// saves a fresh copy: user may carry state (an OAuth2 link onto an
+// unverified account) whose second save would rotate the token key.
+func markSignIn(app core.App, user *core.Record, now types.DateTime, ip string) error {
+	fresh, err := app.FindRecordById(user.Collection(), user.Id)
 	if err != nil {
-		e.App.Logger().Warn("sign-in: reloading the user", "user", e.Record.Id, "error", err)
-		return nil
+		return fmt.Errorf("reloading the user: %w", err)
 	}
 	fresh.Set("last_login", now)
 	fresh.Set("ip_address", ip)
-	if err := e.App.Save(fresh); err != nil {
-		e.App.Logger().Warn("sign-in: saving last_login", "user", fresh.Id, "error", err)
+	if err := app.Save(fresh); err != nil {
+		return fmt.Errorf("saving the user: %w", err)
 	}
 	return nil
 }
