@@ -26,6 +26,7 @@ func Register(app core.App, cfg Config) error {
 	bindQuoteHooks(app)
 	bindChatHooks(app)
 	bindProtectedFields(app)
+	bindWebApp(app)
 	return nil
 }
 
