@@ -26,6 +26,9 @@ func Register(app core.App, cfg Config) error {
 	bindQuoteHooks(app)
 	bindChatHooks(app)
 	bindProtectedFields(app)
+	bindQuoteIndex(app)
+	chat := newChatService(app, &cfg) // shared by /api/chat and the legacy POST /chat
+	bindChatRoutes(app, chat)
 	bindWebApp(app)
 	return nil
 }

@@ -1,0 +1,213 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"stovebot/hooks/upstream"
+	"stovebot/migrations"
+)
+
+// Chat record values.
+const (
+	roleUser      = "user"
+	roleAssistant = "assistant"
+	statusPending = "pending"
+	statusDone    = "done"
+	statusFailed  = "failed"
+)
+
+// shutdownGrace is how long a stopping server lets running answers finish
+// before it fails them.
+const shutdownGrace = 10 * time.Second
+
+// ChatService runs chat requests (SPEC section 5): the daily limit, the
+// upstream call and the answers, which outlive the HTTP request that asked.
+// POST /api/chat and the legacy POST /chat both go through Ask or stream.
+type ChatService struct {
+	app      core.App
+	cfg      *Config
+	upstream *upstream.Client // nil: answer offline from the quote index
+
+	ctx     context.Context // cancelled when the server stops, after shutdownGrace
+	cancel  context.CancelFunc
+	running sync.WaitGroup
+}
+
+func newChatService(app core.App, cfg *Config) *ChatService {
+	s := &ChatService{app: app, cfg: cfg}
+	if cfg.UpstreamEnabled() {
+		s.upstream = upstream.New(upstream.Config{
+			BaseURL:    cfg.UpstreamBaseURL(),
+			APIKey:     cfg.OpenAIKey,
+			Model:      cfg.Model,
+			Timeout:    cfg.UpstreamTimeout,
+			HTTPClient: cfg.HTTPClient,
+		})
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	return s
+}
+
+// Answer is the outcome of one chat request.
+type Answer struct {
+	Question *core.Record
+	Reply    *core.Record
+	Quota    Quota
+	Replayed bool // an Idempotency-Key replay: nothing ran, nothing was charged
+}
+
+// accepted is a request that passed the limit and has its question saved.
+type accepted struct {
+	user     *core.Record
+	question *core.Record
+	quota    Quota
+	day      string // the local day it was counted on, for a refund
+	key      string // its Idempotency-Key, or ""
+	stream   bool
+}
+
+// checkContent trims content and checks its length, naming the field.
+func (s *ChatService) checkContent(content string) (string, error) {
+	content = strings.TrimSpace(content)
+	switch n := utf8.RuneCountInString(content); {
+	case n == 0:
+		return "", fieldError("content", "validation_required", "Write a message first.")
+	case n > s.cfg.MaxChars:
+		return "", fieldError("content", "validation_max_chars",
+			fmt.Sprintf("A message can have at most %d characters; this one has %d.", s.cfg.MaxChars, n))
+	}
+	return content, nil
+}
+
+// begin checks the user and the key, and accepts the request: the quota
+// check, the count and the question record are one short transaction. The
+// quota headers are set on every outcome. A replay returns the Answer of
+// the first request instead.
+func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bool) (*accepted, *Answer, error) {
+	user := e.Auth
+	now := s.cfg.Now()
+	quota, err := quotaStatus(e.App.DB(), s.cfg, user, now)
+	if err != nil {
+		return nil, nil, e.InternalServerError("", err)
+	}
+	quota.WriteHeaders(e.Response.Header())
+
+	if user.GetBool("blocked") {
+		return nil, nil, e.ForbiddenError("This account is blocked from chatting. Contact the site's administrator.", nil)
+	}
+	if key != "" && !validIdempotencyKey(key) {
+		return nil, nil, e.BadRequestError("The Idempotency-Key header must be 1 to 128 visible ASCII characters.", nil)
+	}
+	content, err = s.checkContent(content)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	acc := &accepted{user: user, day: localDay(now, s.cfg.Location()), key: key, stream: stream}
+	var replayID string
+	err = e.App.RunInTransaction(func(txApp core.App) error {
+		if key != "" {
+			if replayID, err = idemLookup(txApp.DB(), user.Id, key, content, now); err != nil || replayID != "" {
+				return err
+			}
+		}
+		if acc.quota, err = reserve(txApp, s.cfg, user, now); err != nil {
+			return err
+		}
+		collection, err := txApp.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
+		if err != nil {
+			return err
+		}
+		acc.question = core.NewRecord(collection)
+		acc.question.Set("user", user.Id)
+		acc.question.Set("role", roleUser)
+		acc.question.Set("content", content)
+		acc.question.Set("status", statusPending)
+		if err := txApp.Save(acc.question); err != nil {
+			return err
+		}
+		if key != "" {
+			return idemStart(txApp.DB(), user.Id, key, content, acc.question.Id, now)
+		}
+		return nil
+	})
+
+	switch {
+	case errors.Is(err, ErrDailyLimitReached):
+		return nil, nil, s.limitError(e, acc.quota, http.StatusTooManyRequests, fmt.Sprintf(
+			"You have used all %d chat requests for today. The limit resets at %s (%s).",
+			acc.quota.Limit, acc.quota.resetAt.Format("15:04"), s.cfg.Timezone))
+	case errors.Is(err, ErrSiteLimitReached):
+		return nil, nil, s.limitError(e, acc.quota, http.StatusServiceUnavailable, fmt.Sprintf(
+			"The site has answered all the questions it can today. Try again after %s (%s).",
+			acc.quota.resetAt.Format("15:04"), s.cfg.Timezone))
+	case errors.Is(err, ErrRequestInProgress):
+		return nil, nil, router.NewApiError(http.StatusConflict, "The first request with this Idempotency-Key is still running.", nil)
+	case errors.Is(err, ErrKeyReused):
+		return nil, nil, router.NewApiError(http.StatusUnprocessableEntity, "This Idempotency-Key was already used with a different message.", nil)
+	case err != nil:
+		return nil, nil, e.InternalServerError("", err)
+	case replayID != "":
+		answer, err := s.replay(e, user, replayID, now)
+		return nil, answer, err
+	}
+	acc.quota.WriteHeaders(e.Response.Header())
+	return acc, nil, nil
+}
+
+func (s *ChatService) limitError(e *core.RequestEvent, quota Quota, status int, message string) error {
+	quota.WriteHeaders(e.Response.Header())
+	e.Response.Header().Set("Retry-After", fmt.Sprint(quota.SecondsToReset()))
+	return router.NewApiError(status, message, map[string]any{
+		"limit": quota.Limit, "remaining": quota.Remaining, "reset": quota.Reset,
+	})
+}
+
+// replay loads the result of a finished request.
+func (s *ChatService) replay(e *core.RequestEvent, user *core.Record, questionID string, now time.Time) (*Answer, error) {
+	question, err := e.App.FindRecordById(migrations.ChatsCollection, questionID)
+	if err != nil {
+		return nil, e.NotFoundError("The first request with this Idempotency-Key was deleted.", err)
+	}
+	reply, err := e.App.FindRecordById(migrations.ChatsCollection, question.GetString("reply"))
+	if err != nil {
+		return nil, e.NotFoundError("The answer of the first request with this Idempotency-Key was deleted.", err)
+	}
+	quota, err := quotaStatus(e.App.DB(), s.cfg, user, now)
+	if err != nil {
+		return nil, e.InternalServerError("", err)
+	}
+	return &Answer{Question: question, Reply: reply, Quota: quota, Replayed: true}, nil
+}
+
+// Ask runs one chat request for the signed-in user of e and waits for its
+// answer, as JSON clients want it. It sets the quota headers on e's
+// response; its errors are PocketBase API errors (400, 403, 409, 422, 429,
+// 502, 503, 504). If the client goes away, the answer is still saved.
+func (s *ChatService) Ask(e *core.RequestEvent, content, key string) (*Answer, error) {
+	acc, replay, err := s.begin(e, content, key, false)
+	if err != nil || replay != nil {
+		return replay, err
+	}
+	g := s.start(acc)
+	select {
+	case <-g.done:
+	case <-e.Request.Context().Done():
+		return nil, e.Request.Context().Err()
+	}
+	g.quota.WriteHeaders(e.Response.Header())
+	if g.err != nil {
+		return nil, g.err
+	}
+	return &Answer{Question: acc.question, Reply: g.reply, Quota: g.quota}, nil
+}

@@ -1,0 +1,189 @@
+package hooks
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"stovebot/migrations"
+)
+
+// maxBodyBytes bounds the bodies of stovebot's own endpoints (SPEC 11).
+const maxBodyBytes = 1 << 20
+
+// bindChatRoutes serves POST /api/chat and GET /api/chat/quota, repairs
+// requests left pending by a crash at start-up, and lets running answers
+// finish when the server stops.
+func bindChatRoutes(app core.App, s *ChatService) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if err := s.repairPending(); err != nil {
+			return fmt.Errorf("repairing pending chats: %w", err)
+		}
+		g := se.Router.Group("/api/chat")
+		g.Bind(apis.RequireAuth(migrations.UsersCollection))
+		g.GET("/quota", s.handleQuota)
+		g.POST("", s.handlePost).Bind(apis.BodyLimit(maxBodyBytes))
+		app.Cron().MustAdd("stovebotIdempotencyExpiry", "17 * * * *", func() {
+			if err := idemExpire(app.DB(), s.cfg.Now()); err != nil {
+				app.Logger().Warn("chat: expiring idempotency keys", "error", err)
+			}
+		})
+		return se.Next()
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		s.shutdown()
+		return e.Next()
+	})
+}
+
+// shutdown waits for running answers, fails those still running after
+// shutdownGrace, and waits for their failures to be saved.
+func (s *ChatService) shutdown() {
+	finished := make(chan struct{})
+	go func() { s.running.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(shutdownGrace):
+		s.cancel()
+		select {
+		case <-finished:
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
+// repairPending marks the requests a crash left pending as failed and
+// refunds them: the user was not answered.
+func (s *ChatService) repairPending() error {
+	return s.app.RunInTransaction(func(txApp core.App) error {
+		var pending []struct {
+			ID      string `db:"id"`
+			User    string `db:"user"`
+			Created string `db:"created"`
+		}
+		err := txApp.DB().Select("id", "user", "created").From(migrations.ChatsCollection).
+			Where(dbx.HashExp{"status": statusPending}).All(&pending)
+		if err != nil || len(pending) == 0 {
+			return err
+		}
+		for _, p := range pending {
+			created, err := time.Parse("2006-01-02 15:04:05.000Z", p.Created)
+			if err == nil {
+				if err := refund(txApp.DB(), s.cfg, p.User, localDay(created, s.cfg.Location())); err != nil {
+					return err
+				}
+			}
+		}
+		_, err = txApp.DB().Update(migrations.ChatsCollection, dbx.Params{"status": statusFailed},
+			dbx.HashExp{"status": statusPending}).Execute()
+		if err == nil {
+			s.app.Logger().Info("chat: marked requests left pending by a stop as failed", "count", len(pending))
+		}
+		return err
+	})
+}
+
+func (s *ChatService) handleQuota(e *core.RequestEvent) error {
+	quota, err := quotaStatus(e.App.DB(), s.cfg, e.Auth, s.cfg.Now())
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	quota.WriteHeaders(e.Response.Header())
+	return e.JSON(http.StatusOK, quota)
+}
+
+// chatRequest is the body of POST /api/chat; unknown fields are ignored.
+type chatRequest struct {
+	Content string
+	Stream  bool
+}
+
+// readChatRequest decodes the body, naming the field of a wrong type.
+func readChatRequest(e *core.RequestEvent) (chatRequest, error) {
+	var raw map[string]json.RawMessage
+	if err := json.NewDecoder(e.Request.Body).Decode(&raw); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return chatRequest{}, router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is larger than 1 MiB.", nil)
+		}
+		if errors.Is(err, io.EOF) {
+			return chatRequest{}, fieldError("content", "validation_required", "Send a JSON body such as {\"content\": \"…\"}.")
+		}
+		return chatRequest{}, e.BadRequestError("The request body is not valid JSON.", nil)
+	}
+	var req chatRequest
+	if v, ok := raw["content"]; ok && string(v) != "null" {
+		if err := json.Unmarshal(v, &req.Content); err != nil {
+			return req, fieldError("content", "validation_invalid_type", "content must be text.")
+		}
+	}
+	if v, ok := raw["stream"]; ok && string(v) != "null" {
+		if err := json.Unmarshal(v, &req.Stream); err != nil {
+			return req, fieldError("stream", "validation_invalid_type", "stream must be true or false.")
+		}
+	}
+	return req, nil
+}
+
+// wantsEventStream reports whether the client asked for Server-Sent Events.
+func wantsEventStream(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/event-stream" {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *ChatService) handlePost(e *core.RequestEvent) error {
+	req, err := readChatRequest(e)
+	if err != nil {
+		// the headers go on every answer to a signed-in user
+		if quota, qerr := quotaStatus(e.App.DB(), s.cfg, e.Auth, s.cfg.Now()); qerr == nil {
+			quota.WriteHeaders(e.Response.Header())
+		}
+		return err
+	}
+	key := e.Request.Header.Get("Idempotency-Key")
+	_, keySent := e.Request.Header["Idempotency-Key"]
+	if keySent && key == "" {
+		key = " " // present but empty: refused by begin as invalid
+	}
+	stream := req.Stream || wantsEventStream(e.Request)
+	if !stream {
+		answer, err := s.Ask(e, req.Content, key)
+		if err != nil {
+			return err
+		}
+		return s.writeAnswer(e, answer)
+	}
+
+	acc, replay, err := s.begin(e, req.Content, key, true)
+	if err != nil {
+		return err
+	}
+	if replay != nil {
+		return s.writeAnswer(e, replay) // always as JSON
+	}
+	return s.streamAnswer(e, acc, s.start(acc))
+}
+
+func (s *ChatService) writeAnswer(e *core.RequestEvent, a *Answer) error {
+	status := http.StatusCreated
+	if a.Replayed {
+		status = http.StatusOK
+		e.Response.Header().Set("Idempotent-Replayed", "true")
+		a.Quota.WriteHeaders(e.Response.Header())
+	}
+	return e.JSON(status, map[string]any{"chat": a.Question, "reply": a.Reply, "quota": a.Quota})
+}

@@ -1,0 +1,192 @@
+package hooks
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"stovebot/hooks/upstream"
+	"stovebot/migrations"
+)
+
+// generation is one answer being made. It runs on its own, independent of
+// the request: pieces are appended as they arrive, and a reader (the SSE
+// handler) is woken to send them; nothing waits for the reader.
+type generation struct {
+	mu     sync.Mutex
+	text   []byte
+	notify chan struct{} // a piece arrived (capacity 1: wake-ups coalesce)
+	done   chan struct{} // closed when reply/err and quota are set
+
+	reply *core.Record
+	err   *router.ApiError
+	quota Quota // after the refund when err is set
+}
+
+func (g *generation) add(piece string) {
+	g.mu.Lock()
+	g.text = append(g.text, piece...)
+	g.mu.Unlock()
+	select {
+	case g.notify <- struct{}{}:
+	default:
+	}
+}
+
+// since returns the text after the first n bytes.
+func (g *generation) since(n int) string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return string(g.text[n:])
+}
+
+// start makes the answer of acc in the background.
+func (s *ChatService) start(acc *accepted) *generation {
+	g := &generation{notify: make(chan struct{}, 1), done: make(chan struct{})}
+	s.running.Add(1)
+	go func() {
+		defer s.running.Done()
+		defer close(g.done)
+		s.generate(acc, g)
+	}()
+	return g
+}
+
+func (s *ChatService) generate(acc *accepted, g *generation) {
+	res, err := s.answer(acc, g)
+	if err == nil && strings.TrimSpace(res.Content) == "" {
+		err = errors.Join(upstream.ErrFailed, errors.New("an empty answer"))
+	}
+	if err != nil {
+		s.fail(acc, g, res.Content, err)
+		return
+	}
+	if err := s.succeed(acc, g, res); err != nil {
+		s.app.Logger().Error("chat: saving an answer", "question", acc.question.Id, "error", err)
+		s.fail(acc, g, "", err)
+	}
+}
+
+// answer asks the upstream, or the quote index when offline.
+func (s *ChatService) answer(acc *accepted, g *generation) (upstream.Result, error) {
+	question := acc.question.GetString("content")
+	if s.upstream == nil {
+		pieces, err := offlineAnswer(s.app.DB(), question)
+		if err != nil {
+			return upstream.Result{}, err
+		}
+		for _, p := range pieces {
+			g.add(p)
+		}
+		return upstream.Result{Content: strings.Join(pieces, ""), Model: OfflineModel}, nil
+	}
+	msgs, err := buildMessages(s.app.DB(), s.cfg, acc.user.Id, question)
+	if err != nil {
+		return upstream.Result{}, err
+	}
+	// the question itself is pending, so it is not in the context twice
+	req := upstream.Request{Messages: msgs, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
+	if acc.stream {
+		return s.upstream.Stream(s.ctx, req, g.add)
+	}
+	res, err := s.upstream.Complete(s.ctx, req)
+	if err == nil {
+		g.add(res.Content)
+	}
+	return res, err
+}
+
+// succeed saves the answer and marks the question done.
+func (s *ChatService) succeed(acc *accepted, g *generation, res upstream.Result) error {
+	return s.app.RunInTransaction(func(txApp core.App) error {
+		reply, err := s.newReply(txApp, acc, res.Content, statusDone)
+		if err != nil {
+			return err
+		}
+		reply.Set("model", res.Model)
+		reply.Set("prompt_tokens", res.PromptTokens)
+		reply.Set("completion_tokens", res.CompletionTokens)
+		if err := txApp.Save(reply); err != nil {
+			return err
+		}
+		acc.question.Set("status", statusDone)
+		acc.question.Set("reply", reply.Id)
+		if err := txApp.Save(acc.question); err != nil {
+			return err
+		}
+		if acc.key != "" {
+			if err := idemFinish(txApp.DB(), acc.user.Id, acc.key, true); err != nil {
+				return err
+			}
+		}
+		g.reply, g.quota = reply, acc.quota
+		return nil
+	})
+}
+
+func (s *ChatService) newReply(txApp core.App, acc *accepted, content, status string) (*core.Record, error) {
+	collection, err := txApp.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
+	if err != nil {
+		return nil, err
+	}
+	reply := core.NewRecord(collection)
+	reply.Set("user", acc.user.Id)
+	reply.Set("role", roleAssistant)
+	reply.Set("content", content)
+	reply.Set("status", status)
+	return reply, nil
+}
+
+// fail marks the question failed, keeps the partial answer (as a failed
+// assistant record), refunds the request and forgets its Idempotency-Key.
+func (s *ChatService) fail(acc *accepted, g *generation, partial string, cause error) {
+	status, message := http.StatusBadGateway, "The chat service did not answer properly. This request was not counted; please try again."
+	switch {
+	case errors.Is(cause, upstream.ErrTimeout):
+		status, message = http.StatusGatewayTimeout, "The chat service took too long to answer. This request was not counted; please try again."
+	case !errors.Is(cause, upstream.ErrFailed):
+		status, message = http.StatusInternalServerError, "Something went wrong on our side. This request was not counted; please try again."
+	}
+	s.app.Logger().Warn("chat: request failed", "question", acc.question.Id, "status", status, "error", cause)
+
+	err := s.app.RunInTransaction(func(txApp core.App) error {
+		if strings.TrimSpace(partial) != "" {
+			reply, err := s.newReply(txApp, acc, partial, statusFailed)
+			if err != nil {
+				return err
+			}
+			if err := txApp.Save(reply); err != nil {
+				return err
+			}
+			acc.question.Set("reply", reply.Id)
+		}
+		acc.question.Set("status", statusFailed)
+		if err := txApp.Save(acc.question); err != nil {
+			return err
+		}
+		if acc.key != "" {
+			if err := idemFinish(txApp.DB(), acc.user.Id, acc.key, false); err != nil {
+				return err
+			}
+		}
+		return refund(txApp.DB(), s.cfg, acc.user.Id, acc.day)
+	})
+	if err != nil {
+		s.app.Logger().Error("chat: saving a failure", "question", acc.question.Id, "error", err)
+	}
+	g.err = router.NewApiError(status, message, nil)
+	g.quota = acc.quota
+	if q, err := quotaStatus(s.app.DB(), s.cfg, acc.user, s.cfg.Now()); err == nil {
+		g.quota = q
+	}
+}
+
+// fieldError is a 400 that names the field at fault.
+func fieldError(field, code, message string) *router.ApiError {
+	return router.NewBadRequestError(message, validation.Errors{field: validation.NewError(code, message)})
+}

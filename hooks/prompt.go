@@ -1,0 +1,91 @@
+package hooks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/pocketbase/dbx"
+
+	"stovebot/hooks/search"
+	"stovebot/hooks/upstream"
+	"stovebot/migrations"
+)
+
+// Bounds of what goes upstream (SPEC 5.3).
+const (
+	groundingQuotes = 5    // approved quotes in the system message
+	maxAnswerTokens = 1024 // the max_tokens of every request
+)
+
+const systemPrompt = `You are stovebot, a finder of famous lines from the Korean drama "Stove League" (스토브리그, SBS, 2019–2020), about Baek Seung-su, the new general manager of the baseball team Dreams (드림즈).
+Answer in the language of the user's question. When a line fits, quote it exactly and say who says it and in which episode, if known.
+If you are not sure that a line is real, or who says it, say that you are not sure instead of inventing one.`
+
+// buildMessages assembles the upstream conversation: the system prompt with
+// the approved quotes that match the question, the user's last finished
+// messages (oldest first), then the question.
+func buildMessages(db dbx.Builder, cfg *Config, userID, question string) ([]upstream.Message, error) {
+	hits, err := search.Find(db, question, groundingQuotes)
+	if err != nil {
+		return nil, err
+	}
+	system := systemPrompt
+	if len(hits) > 0 {
+		var b strings.Builder
+		b.WriteString(system)
+		b.WriteString("\n\nApproved quotes from the quote board that may match the question (best first):\n")
+		for i, h := range hits {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, formatQuote(h, false))
+		}
+		system = strings.TrimRight(b.String(), "\n")
+	}
+	msgs := []upstream.Message{{Role: "system", Content: system}}
+
+	if cfg.ContextMessages > 0 {
+		var earlier []upstream.Message
+		err := db.Select("role", "content").From(migrations.ChatsCollection).
+			Where(dbx.HashExp{"user": userID, "status": "done"}).
+			OrderBy("created DESC").Limit(int64(cfg.ContextMessages)).All(&earlier)
+		if err != nil {
+			return nil, fmt.Errorf("reading context: %w", err)
+		}
+		slices.Reverse(earlier)
+		msgs = append(msgs, earlier...)
+	}
+	return append(msgs, upstream.Message{Role: "user", Content: question}), nil
+}
+
+// formatQuote writes a quote as “content” — speaker (episode).
+func formatQuote(h search.Hit, korean bool) string {
+	s := "“" + h.Content + "”"
+	var who []string
+	if h.Speaker != "" {
+		who = append(who, h.Speaker)
+	}
+	if h.Episode > 0 {
+		if korean {
+			who = append(who, fmt.Sprintf("(%d화)", h.Episode))
+		} else {
+			who = append(who, fmt.Sprintf("(episode %d)", h.Episode))
+		}
+	}
+	if len(who) > 0 {
+		s += " — " + strings.Join(who, " ")
+	}
+	return s
+}
+
+// opaqueUser is the OpenAI `user` value for a user: stable, and not their id.
+func opaqueUser(userID string) string {
+	sum := sha256.Sum256([]byte("stovebot-user:" + userID))
+	return hex.EncodeToString(sum[:16])
+}
+
+// isKorean reports whether text contains Hangul.
+func isKorean(text string) bool {
+	return strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Hangul, r) })
+}

@@ -1,0 +1,123 @@
+// Package search is stovebot's full-text index of approved quotes: an SQLite
+// FTS5 table whose text is pre-split in Go so that Korean matches inside
+// words. Korean runs are indexed as overlapping two-syllable pieces (bigrams),
+// so the query 다행 finds 다행이라고; other words are indexed whole and
+// matched by prefix.
+//
+// Usage:
+//
+//	hits, err := search.Find(app.DB(), "다행", 5)
+//
+// The index holds approved quotes only; [Sync] keeps one quote in step and
+// [Rebuild] rebuilds all.
+package search
+
+import (
+	"strings"
+	"unicode"
+)
+
+// stopwords are English words too common in questions to say anything about
+// which quote is meant.
+var stopwords = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "to": true, "in": true, "on": true, "and": true,
+	"or": true, "is": true, "are": true, "was": true, "be": true, "it": true, "me": true, "my": true,
+	"i": true, "you": true, "about": true, "for": true, "with": true, "what": true, "which": true,
+	"tell": true, "show": true, "find": true, "give": true, "line": true, "lines": true, "quote": true,
+	"quotes": true, "please": true, "some": true, "any": true, "that": true, "this": true,
+}
+
+// isCJK reports whether r is written without spaces between words' parts:
+// Hangul, Han and kana are split into bigrams.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// words splits s into runs of letters and digits, separating CJK runs from
+// others ("KBO리그" → "kbo", "리그").
+func words(s string) []string {
+	var out []string
+	var cur []rune
+	curCJK := false
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			flush()
+			continue
+		}
+		if c := isCJK(r); c != curCJK {
+			flush()
+			curCJK = c
+		}
+		cur = append(cur, r)
+	}
+	flush()
+	return out
+}
+
+// bigrams returns the overlapping two-rune pieces of a CJK word; a one-rune
+// word is its own piece.
+func bigrams(w string) []string {
+	rs := []rune(w)
+	if len(rs) < 2 {
+		return []string{w}
+	}
+	out := make([]string, 0, len(rs)-1)
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, string(rs[i:i+2]))
+	}
+	return out
+}
+
+// Terms is the indexed form of a text: CJK words as bigrams, other words
+// whole, separated by spaces.
+func Terms(text string) string {
+	var b strings.Builder
+	for _, w := range words(text) {
+		pieces := []string{w}
+		if isCJK([]rune(w)[0]) {
+			pieces = bigrams(w)
+		}
+		for _, p := range pieces {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(p)
+		}
+	}
+	return b.String()
+}
+
+// Query turns a question into an FTS5 MATCH expression: any of its pieces,
+// so that a quote matching more (and rarer) pieces ranks first. It returns
+// "" when the question has nothing to search for.
+func Query(question string) string {
+	seen := map[string]bool{}
+	var terms []string
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			terms = append(terms, t)
+		}
+	}
+	for _, w := range words(question) {
+		rs := []rune(w)
+		switch {
+		case isCJK(rs[0]) && len(rs) == 1:
+			add(`"` + w + `"*`) // one syllable: any piece that starts with it
+		case isCJK(rs[0]):
+			for _, p := range bigrams(w) {
+				add(`"` + p + `"`)
+			}
+		case stopwords[w]:
+		default:
+			add(`"` + w + `"*`)
+		}
+	}
+	return strings.Join(terms, " OR ")
+}
