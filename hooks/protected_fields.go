@@ -2,10 +2,12 @@ package hooks
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/list"
 
 	"stovebot/migrations"
 )
@@ -48,20 +50,33 @@ func refuseAdminFields(e *core.RequestEvent) error {
 		return e.BadRequestError("Failed to read the submitted data.", err)
 	}
 	errs := validation.Errors{}
-	for _, f := range fields {
-		if _, set := info.Body[f]; set {
-			errs[f] = validation.NewError("validation_admin_only", "Only an administrator can set this field.")
+	for key := range info.Body {
+		if name := modifierOf(key); slices.Contains(fields, name) {
+			errs[name] = validation.NewError("validation_admin_only", "Only an administrator can set this field.")
 		}
 	}
 	if c.Name == migrations.QuotesCollection && info.Auth != nil {
-		if u, set := info.Body["user"]; set && u != info.Auth.Id {
-			errs["user"] = validation.NewError("validation_not_yourself", "A quote can only be submitted as yourself.")
+		for key, value := range info.Body {
+			if modifierOf(key) != "user" {
+				continue
+			}
+			// only a plain "user" holding the caller's own id is accepted
+			if ids := list.ToUniqueStringSlice(value); key != "user" || len(ids) != 1 || ids[0] != info.Auth.Id {
+				errs["user"] = validation.NewError("validation_not_yourself", "A quote can only be submitted as yourself.")
+			}
 		}
 	}
 	if len(errs) > 0 {
 		return e.BadRequestError("Some fields can only be set by an administrator.", errs)
 	}
 	return e.Next()
+}
+
+// modifierOf returns the field that a body key writes: "daily_limit+",
+// "+daily_limit" and "daily_limit-" are PocketBase's modifiers of the field
+// daily_limit.
+func modifierOf(key string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(key, "+"), "+"), "-")
 }
 
 // recordWritePath returns the collection of a record create (POST
