@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 
 	"stovebot/hooks"
+	"stovebot/hooks/certs"
 	_ "stovebot/migrations"
 )
 
@@ -36,7 +37,7 @@ func main() {
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
 	app.RootCmd.AddCommand(
-		cmd.NewServeCommand(app, true),
+		certs.NewServeCommand(app),
 		cmd.NewSuperuserCommand(app),
 		hooks.NewQuotesCommand(app),
 		hooks.NewUsageCommand(app, &cfg),
