@@ -44,14 +44,14 @@ const (
 	otherApproved = "other-approved-quote"
 )
 
-// who signs a scenario's request.
-type who int
+// accessRole is who signs a scenario's request.
+type accessRole int
 
 const (
-	guest who = iota
-	owner
-	other
-	superuser
+	asGuest accessRole = iota
+	asOwner
+	asOther
+	asSuperuser
 )
 
 // seedAccess fills app with the access fixture.
@@ -92,11 +92,11 @@ func seedAccess(t testing.TB, app core.App) {
 	save(migrations.QuotesCollection, otherApprovedID, map[string]any{"user": otherID, "content": otherApproved, "is_apply": true})
 }
 
-// as completes s to run on a fresh app with the access fixture, signed in
+// signedInAs completes s to run on a fresh app with the access fixture, signed in
 // as w. The token depends on the fresh app's keys, so the factory writes it
 // into the scenario's header map, which the request is built from after the
 // factory has run.
-func as(w who, s tests.ApiScenario) tests.ApiScenario {
+func signedInAs(w accessRole, s tests.ApiScenario) tests.ApiScenario {
 	headers := map[string]string{}
 	for k, v := range s.Headers {
 		headers[k] = v
@@ -106,14 +106,14 @@ func as(w who, s tests.ApiScenario) tests.ApiScenario {
 		app := setupTestApp(t)
 		seedAccess(t, app)
 		switch w {
-		case owner, other:
-			id := map[who]string{owner: ownerID, other: otherID}[w]
+		case asOwner, asOther:
+			id := map[accessRole]string{asOwner: ownerID, asOther: otherID}[w]
 			u, err := app.FindRecordById(migrations.UsersCollection, id)
 			if err != nil {
 				t.Fatal(err)
 			}
 			headers["Authorization"] = authToken(t, u)
-		case superuser:
+		case asSuperuser:
 			headers["Authorization"] = newSuperuser(t, app)
 		}
 		return app
@@ -122,7 +122,7 @@ func as(w who, s tests.ApiScenario) tests.ApiScenario {
 }
 
 // field returns a record's field as text, or fails.
-func field(t testing.TB, app core.App, collection, id, name string) string {
+func recordField(t testing.TB, app core.App, collection, id, name string) string {
 	t.Helper()
 	r, err := app.FindRecordById(collection, id)
 	if err != nil {
@@ -131,18 +131,18 @@ func field(t testing.TB, app core.App, collection, id, name string) string {
 	return r.GetString(name)
 }
 
-// expectField fails unless a record's field reads want.
-func expectField(collection, id, name, want string) func(testing.TB, *tests.TestApp, *http.Response) {
+// dbField fails unless a record's field reads want.
+func dbField(collection, id, name, want string) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		t.Helper()
-		if got := field(t, app, collection, id, name); got != want {
+		if got := recordField(t, app, collection, id, name); got != want {
 			t.Fatalf("expected %s %s.%s %q, got %q", collection, id, name, want, got)
 		}
 	}
 }
 
-// expectGone fails unless every id is missing from collection.
-func expectGone(collection string, ids ...string) func(testing.TB, *tests.TestApp, *http.Response) {
+// dbGone fails unless every id is missing from collection.
+func dbGone(collection string, ids ...string) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		t.Helper()
 		for _, id := range ids {
@@ -153,8 +153,8 @@ func expectGone(collection string, ids ...string) func(testing.TB, *tests.TestAp
 	}
 }
 
-// expectCount fails unless collection holds n records.
-func expectCount(collection string, n int64) func(testing.TB, *tests.TestApp, *http.Response) {
+// dbCount fails unless collection holds n records.
+func dbCount(collection string, n int64) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		t.Helper()
 		got, err := app.CountRecords(collection)
@@ -167,7 +167,7 @@ func expectCount(collection string, n int64) func(testing.TB, *tests.TestApp, *h
 	}
 }
 
-func body(s string) *strings.Reader { return strings.NewReader(s) }
+func jsonBody(s string) *strings.Reader { return strings.NewReader(s) }
 
 // multipartType is the Content-Type of a multipartBody.
 const multipartType = "multipart/form-data; boundary=stovebotboundary"
@@ -197,134 +197,134 @@ func TestUsersAccess(t *testing.T) {
 	const users = "/api/collections/users/records"
 	scenarios := []tests.ApiScenario{
 		// list
-		as(owner, tests.ApiScenario{Name: "owner lists users: only themself", Method: http.MethodGet, URL: users,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner lists users: only themself", Method: http.MethodGet, URL: users,
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":1`, `"id":"` + ownerID + `"`, `"nickname":"` + ownerNick + `"`},
 			NotExpectedContent: []string{otherID, otherNick, ownerIP, `"ip_address"`}}),
-		as(guest, tests.ApiScenario{Name: "guest lists users: empty", Method: http.MethodGet, URL: users,
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest lists users: empty", Method: http.MethodGet, URL: users,
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":0`, `"items":[]`},
 			NotExpectedContent: []string{ownerNick, otherNick}}),
-		as(superuser, tests.ApiScenario{Name: "superuser lists every user", Method: http.MethodGet, URL: users,
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser lists every user", Method: http.MethodGet, URL: users,
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"totalItems":2`, ownerID, otherID}}),
-		as(owner, tests.ApiScenario{Name: "owner cannot filter their way to another user", Method: http.MethodGet,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot filter their way to another user", Method: http.MethodGet,
 			URL:                users + "?filter=" + "(nickname%3D%27" + otherNick + "%27)",
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":0`},
 			NotExpectedContent: []string{otherID, otherNick}}),
 
 		// view
-		as(owner, tests.ApiScenario{Name: "owner views themself without the hidden ip", Method: http.MethodGet, URL: users + "/" + ownerID,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner views themself without the hidden ip", Method: http.MethodGet, URL: users + "/" + ownerID,
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"id":"` + ownerID + `"`, `"last_login":"2026-11-01 10:00:00.000Z"`, `"daily_limit":0`, `"blocked":false`},
 			NotExpectedContent: []string{ownerIP, `"ip_address"`}}),
-		as(owner, tests.ApiScenario{Name: "owner views another user: 404", Method: http.MethodGet, URL: users + "/" + otherID,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner views another user: 404", Method: http.MethodGet, URL: users + "/" + otherID,
 			ExpectedStatus:     404,
 			ExpectedContent:    []string{`"status":404`},
 			NotExpectedContent: []string{otherNick, "other@example.com"}}),
-		as(guest, tests.ApiScenario{Name: "guest views a user: 404", Method: http.MethodGet, URL: users + "/" + ownerID,
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest views a user: 404", Method: http.MethodGet, URL: users + "/" + ownerID,
 			ExpectedStatus:     404,
 			ExpectedContent:    []string{`"status":404`},
 			NotExpectedContent: []string{ownerNick}}),
-		as(superuser, tests.ApiScenario{Name: "superuser views a user with the hidden ip", Method: http.MethodGet, URL: users + "/" + otherID,
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser views a user with the hidden ip", Method: http.MethodGet, URL: users + "/" + otherID,
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"nickname":"` + otherNick + `"`, `"ip_address":"` + otherIP + `"`}}),
 
 		// create
-		as(guest, tests.ApiScenario{Name: "sign-up cannot set daily_limit", Method: http.MethodPost, URL: users,
-			Body:            body(`{"email":"new@example.com","password":"password123","passwordConfirm":"password123","daily_limit":1000}`),
+		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up cannot set daily_limit", Method: http.MethodPost, URL: users,
+			Body:            jsonBody(`{"email":"new@example.com","password":"password123","passwordConfirm":"password123","daily_limit":1000}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"daily_limit":{"code":"validation_admin_only"`},
-			AfterTestFunc:   expectCount(migrations.UsersCollection, 2)}),
-		as(guest, tests.ApiScenario{Name: "sign-up cannot set blocked, ip_address or last_login", Method: http.MethodPost, URL: users,
-			Body: body(`{"email":"new@example.com","password":"password123","passwordConfirm":"password123",` +
+			AfterTestFunc:   dbCount(migrations.UsersCollection, 2)}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up cannot set blocked, ip_address or last_login", Method: http.MethodPost, URL: users,
+			Body: jsonBody(`{"email":"new@example.com","password":"password123","passwordConfirm":"password123",` +
 				`"blocked":false,"ip_address":"1.2.3.4","last_login":"2020-01-01 00:00:00.000Z"}`),
 			ExpectedStatus: 400,
 			ExpectedContent: []string{`"blocked":{"code":"validation_admin_only"`, `"ip_address":{"code":"validation_admin_only"`,
 				`"last_login":{"code":"validation_admin_only"`},
-			AfterTestFunc: expectCount(migrations.UsersCollection, 2)}),
-		as(guest, tests.ApiScenario{Name: "guest signs up", Method: http.MethodPost, URL: users,
-			Body:               body(`{"email":"new@example.com","password":"password123","passwordConfirm":"password123"}`),
+			AfterTestFunc: dbCount(migrations.UsersCollection, 2)}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest signs up", Method: http.MethodPost, URL: users,
+			Body:               jsonBody(`{"email":"new@example.com","password":"password123","passwordConfirm":"password123"}`),
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"nickname":"new"`, `"daily_limit":0`, `"blocked":false`, `"last_login":""`},
 			NotExpectedContent: []string{`"ip_address"`},
-			AfterTestFunc:      expectCount(migrations.UsersCollection, 3)}),
-		as(superuser, tests.ApiScenario{Name: "superuser creates a user with a daily limit", Method: http.MethodPost, URL: users,
-			Body:            body(`{"email":"vip@example.com","password":"password123","passwordConfirm":"password123","daily_limit":50,"blocked":true}`),
+			AfterTestFunc:      dbCount(migrations.UsersCollection, 3)}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser creates a user with a daily limit", Method: http.MethodPost, URL: users,
+			Body:            jsonBody(`{"email":"vip@example.com","password":"password123","passwordConfirm":"password123","daily_limit":50,"blocked":true}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"daily_limit":50`, `"blocked":true`},
-			AfterTestFunc:   expectCount(migrations.UsersCollection, 3)}),
+			AfterTestFunc:   dbCount(migrations.UsersCollection, 3)}),
 
 		// update
-		as(owner, tests.ApiScenario{Name: "owner changes their nickname", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body:            body(`{"nickname":"세이버메트릭스"}`),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner changes their nickname", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body:            jsonBody(`{"nickname":"세이버메트릭스"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"nickname":"세이버메트릭스"`},
-			AfterTestFunc:   expectField(migrations.UsersCollection, ownerID, "nickname", "세이버메트릭스")}),
-		as(owner, tests.ApiScenario{Name: "owner cannot raise their daily_limit", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body:            body(`{"daily_limit":1000}`),
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "nickname", "세이버메트릭스")}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot raise their daily_limit", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body:            jsonBody(`{"daily_limit":1000}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"daily_limit":{"code":"validation_admin_only"`},
-			AfterTestFunc:   expectField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
-		as(owner, tests.ApiScenario{Name: "owner cannot raise daily_limit with a modifier", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body:            body(`{"daily_limit+":1000}`),
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot raise daily_limit with a modifier", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body:            jsonBody(`{"daily_limit+":1000}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"daily_limit":{"code":"validation_admin_only"`},
-			AfterTestFunc:   expectField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
-		as(owner, tests.ApiScenario{Name: "owner cannot unblock themself", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body:            body(`{"blocked":false}`),
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot unblock themself", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body:            jsonBody(`{"blocked":false}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"blocked":{"code":"validation_admin_only"`}}),
-		as(owner, tests.ApiScenario{Name: "owner cannot change ip_address", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body:            body(`{"ip_address":"10.0.0.1"}`),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot change ip_address", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body:            jsonBody(`{"ip_address":"10.0.0.1"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"ip_address":{"code":"validation_admin_only"`},
-			AfterTestFunc:   expectField(migrations.UsersCollection, ownerID, "ip_address", ownerIP)}),
-		as(owner, tests.ApiScenario{Name: "owner cannot change last_login", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body:            body(`{"last_login":"2030-01-01 00:00:00.000Z"}`),
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "ip_address", ownerIP)}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot change last_login", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body:            jsonBody(`{"last_login":"2030-01-01 00:00:00.000Z"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"last_login":{"code":"validation_admin_only"`},
-			AfterTestFunc:   expectField(migrations.UsersCollection, ownerID, "last_login", "2026-11-01 10:00:00.000Z")}),
-		as(owner, tests.ApiScenario{Name: "owner cannot set daily_limit in a multipart form", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "last_login", "2026-11-01 10:00:00.000Z")}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot set daily_limit in a multipart form", Method: http.MethodPatch, URL: users + "/" + ownerID,
 			Body:            multipartBody(t, map[string]string{"daily_limit": "1000"}),
 			Headers:         map[string]string{"Content-Type": multipartType},
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"daily_limit":{"code":"validation_admin_only"`},
-			AfterTestFunc:   expectField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
-		as(owner, tests.ApiScenario{Name: "owner updates another user: 404", Method: http.MethodPatch, URL: users + "/" + otherID,
-			Body:               body(`{"nickname":"hijacked"}`),
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner updates another user: 404", Method: http.MethodPatch, URL: users + "/" + otherID,
+			Body:               jsonBody(`{"nickname":"hijacked"}`),
 			ExpectedStatus:     404,
 			ExpectedContent:    []string{`"status":404`},
 			NotExpectedContent: []string{otherNick},
-			AfterTestFunc:      expectField(migrations.UsersCollection, otherID, "nickname", otherNick)}),
-		as(guest, tests.ApiScenario{Name: "guest updates a user: 404", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body:            body(`{"nickname":"hijacked"}`),
+			AfterTestFunc:      dbField(migrations.UsersCollection, otherID, "nickname", otherNick)}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest updates a user: 404", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body:            jsonBody(`{"nickname":"hijacked"}`),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
-			AfterTestFunc:   expectField(migrations.UsersCollection, ownerID, "nickname", ownerNick)}),
-		as(superuser, tests.ApiScenario{Name: "superuser sets daily_limit and blocked", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body:            body(`{"daily_limit":20,"blocked":true}`),
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "nickname", ownerNick)}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser sets daily_limit and blocked", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body:            jsonBody(`{"daily_limit":20,"blocked":true}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"daily_limit":20`, `"blocked":true`},
-			AfterTestFunc:   expectField(migrations.UsersCollection, ownerID, "daily_limit", "20")}),
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "20")}),
 
 		// delete
-		as(owner, tests.ApiScenario{Name: "owner deletes themself", Method: http.MethodDelete, URL: users + "/" + ownerID,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner deletes themself", Method: http.MethodDelete, URL: users + "/" + ownerID,
 			ExpectedStatus: 204,
-			AfterTestFunc:  expectGone(migrations.UsersCollection, ownerID)}),
-		as(owner, tests.ApiScenario{Name: "owner deletes another user: 404", Method: http.MethodDelete, URL: users + "/" + otherID,
+			AfterTestFunc:  dbGone(migrations.UsersCollection, ownerID)}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner deletes another user: 404", Method: http.MethodDelete, URL: users + "/" + otherID,
 			ExpectedStatus:     404,
 			ExpectedContent:    []string{`"status":404`},
 			NotExpectedContent: []string{otherNick},
-			AfterTestFunc:      expectField(migrations.UsersCollection, otherID, "nickname", otherNick)}),
-		as(guest, tests.ApiScenario{Name: "guest deletes a user: 404", Method: http.MethodDelete, URL: users + "/" + ownerID,
+			AfterTestFunc:      dbField(migrations.UsersCollection, otherID, "nickname", otherNick)}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest deletes a user: 404", Method: http.MethodDelete, URL: users + "/" + ownerID,
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
-			AfterTestFunc:   expectCount(migrations.UsersCollection, 2)}),
-		as(superuser, tests.ApiScenario{Name: "superuser deletes a user", Method: http.MethodDelete, URL: users + "/" + otherID,
+			AfterTestFunc:   dbCount(migrations.UsersCollection, 2)}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser deletes a user", Method: http.MethodDelete, URL: users + "/" + otherID,
 			ExpectedStatus: 204,
-			AfterTestFunc:  expectGone(migrations.UsersCollection, otherID)}),
+			AfterTestFunc:  dbGone(migrations.UsersCollection, otherID)}),
 	}
 	for _, s := range scenarios {
 		s.Test(t)
@@ -337,103 +337,103 @@ func TestChatsAccess(t *testing.T) {
 	newChat := `{"user":"` + ownerID + `","role":"user","content":"free question","status":"done"}`
 	scenarios := []tests.ApiScenario{
 		// list
-		as(owner, tests.ApiScenario{Name: "owner lists their own chats", Method: http.MethodGet, URL: chats,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner lists their own chats", Method: http.MethodGet, URL: chats,
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":2`, ownerQuestion, ownerAnswer},
 			NotExpectedContent: []string{otherChat}}),
-		as(other, tests.ApiScenario{Name: "another user lists only theirs", Method: http.MethodGet, URL: chats,
+		signedInAs(asOther, tests.ApiScenario{Name: "another user lists only theirs", Method: http.MethodGet, URL: chats,
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":1`, otherChat},
 			NotExpectedContent: []string{ownerQuestion, ownerAnswer}}),
-		as(other, tests.ApiScenario{Name: "another user filtering on the owner gets nothing", Method: http.MethodGet,
+		signedInAs(asOther, tests.ApiScenario{Name: "another user filtering on the owner gets nothing", Method: http.MethodGet,
 			URL:                chats + "?filter=" + "(user%3D%27" + ownerID + "%27)",
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":0`},
 			NotExpectedContent: []string{ownerQuestion, ownerAnswer}}),
-		as(guest, tests.ApiScenario{Name: "guest lists chats: empty", Method: http.MethodGet, URL: chats,
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest lists chats: empty", Method: http.MethodGet, URL: chats,
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":0`, `"items":[]`},
 			NotExpectedContent: []string{ownerQuestion, otherChat}}),
-		as(superuser, tests.ApiScenario{Name: "superuser lists every chat", Method: http.MethodGet, URL: chats,
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser lists every chat", Method: http.MethodGet, URL: chats,
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"totalItems":3`, ownerQuestion, otherChat}}),
 
 		// view
-		as(owner, tests.ApiScenario{Name: "owner views their question", Method: http.MethodGet, URL: chats + "/" + ownerQuestionID,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner views their question", Method: http.MethodGet, URL: chats + "/" + ownerQuestionID,
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"content":"` + ownerQuestion + `"`, `"reply":"` + ownerAnswerID + `"`}}),
-		as(owner, tests.ApiScenario{Name: "owner views another user's chat: 404", Method: http.MethodGet, URL: chats + "/" + otherChatID,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner views another user's chat: 404", Method: http.MethodGet, URL: chats + "/" + otherChatID,
 			ExpectedStatus:     404,
 			ExpectedContent:    []string{`"status":404`},
 			NotExpectedContent: []string{otherChat}}),
-		as(guest, tests.ApiScenario{Name: "guest views a chat: 404", Method: http.MethodGet, URL: chats + "/" + ownerQuestionID,
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest views a chat: 404", Method: http.MethodGet, URL: chats + "/" + ownerQuestionID,
 			ExpectedStatus:     404,
 			ExpectedContent:    []string{`"status":404`},
 			NotExpectedContent: []string{ownerQuestion}}),
-		as(superuser, tests.ApiScenario{Name: "superuser views any chat", Method: http.MethodGet, URL: chats + "/" + otherChatID,
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser views any chat", Method: http.MethodGet, URL: chats + "/" + otherChatID,
 			ExpectedStatus:  200,
 			ExpectedContent: []string{otherChat}}),
 
 		// create: only the server writes chats, or the daily limit could be bypassed
-		as(owner, tests.ApiScenario{Name: "owner cannot create a chat record", Method: http.MethodPost, URL: chats,
-			Body:            body(newChat),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot create a chat record", Method: http.MethodPost, URL: chats,
+			Body:            jsonBody(newChat),
 			ExpectedStatus:  403,
 			ExpectedContent: []string{`"status":403`},
-			AfterTestFunc:   expectCount(migrations.ChatsCollection, 3)}),
-		as(guest, tests.ApiScenario{Name: "guest cannot create a chat record", Method: http.MethodPost, URL: chats,
-			Body:            body(newChat),
+			AfterTestFunc:   dbCount(migrations.ChatsCollection, 3)}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest cannot create a chat record", Method: http.MethodPost, URL: chats,
+			Body:            jsonBody(newChat),
 			ExpectedStatus:  403,
 			ExpectedContent: []string{`"status":403`},
-			AfterTestFunc:   expectCount(migrations.ChatsCollection, 3)}),
-		as(superuser, tests.ApiScenario{Name: "superuser creates a chat record", Method: http.MethodPost, URL: chats,
-			Body:            body(newChat),
+			AfterTestFunc:   dbCount(migrations.ChatsCollection, 3)}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser creates a chat record", Method: http.MethodPost, URL: chats,
+			Body:            jsonBody(newChat),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"content":"free question"`},
-			AfterTestFunc:   expectCount(migrations.ChatsCollection, 4)}),
+			AfterTestFunc:   dbCount(migrations.ChatsCollection, 4)}),
 
 		// update
-		as(owner, tests.ApiScenario{Name: "owner cannot edit their chat", Method: http.MethodPatch, URL: chats + "/" + ownerAnswerID,
-			Body:            body(`{"content":"a better answer"}`),
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot edit their chat", Method: http.MethodPatch, URL: chats + "/" + ownerAnswerID,
+			Body:            jsonBody(`{"content":"a better answer"}`),
 			ExpectedStatus:  403,
 			ExpectedContent: []string{`"status":403`},
-			AfterTestFunc:   expectField(migrations.ChatsCollection, ownerAnswerID, "content", ownerAnswer)}),
-		as(other, tests.ApiScenario{Name: "another user cannot edit the owner's chat", Method: http.MethodPatch, URL: chats + "/" + ownerAnswerID,
-			Body:               body(`{"content":"defaced"}`),
+			AfterTestFunc:   dbField(migrations.ChatsCollection, ownerAnswerID, "content", ownerAnswer)}),
+		signedInAs(asOther, tests.ApiScenario{Name: "another user cannot edit the owner's chat", Method: http.MethodPatch, URL: chats + "/" + ownerAnswerID,
+			Body:               jsonBody(`{"content":"defaced"}`),
 			ExpectedStatus:     403,
 			NotExpectedContent: []string{ownerAnswer},
-			AfterTestFunc:      expectField(migrations.ChatsCollection, ownerAnswerID, "content", ownerAnswer)}),
-		as(superuser, tests.ApiScenario{Name: "superuser edits a chat", Method: http.MethodPatch, URL: chats + "/" + ownerAnswerID,
-			Body:            body(`{"status":"failed"}`),
+			AfterTestFunc:      dbField(migrations.ChatsCollection, ownerAnswerID, "content", ownerAnswer)}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser edits a chat", Method: http.MethodPatch, URL: chats + "/" + ownerAnswerID,
+			Body:            jsonBody(`{"status":"failed"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":"failed"`},
-			AfterTestFunc:   expectField(migrations.ChatsCollection, ownerAnswerID, "status", "failed")}),
+			AfterTestFunc:   dbField(migrations.ChatsCollection, ownerAnswerID, "status", "failed")}),
 
 		// delete
-		as(owner, tests.ApiScenario{Name: "owner deletes a question and its answer goes with it", Method: http.MethodDelete,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner deletes a question and its answer goes with it", Method: http.MethodDelete,
 			URL:            chats + "/" + ownerQuestionID,
 			ExpectedStatus: 204,
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
-				expectGone(migrations.ChatsCollection, ownerQuestionID, ownerAnswerID)(t, app, res)
-				expectField(migrations.ChatsCollection, otherChatID, "content", otherChat)(t, app, res)
+				dbGone(migrations.ChatsCollection, ownerQuestionID, ownerAnswerID)(t, app, res)
+				dbField(migrations.ChatsCollection, otherChatID, "content", otherChat)(t, app, res)
 			}}),
-		as(owner, tests.ApiScenario{Name: "owner deletes an answer alone", Method: http.MethodDelete, URL: chats + "/" + ownerAnswerID,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner deletes an answer alone", Method: http.MethodDelete, URL: chats + "/" + ownerAnswerID,
 			ExpectedStatus: 204,
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
-				expectGone(migrations.ChatsCollection, ownerAnswerID)(t, app, res)
-				expectField(migrations.ChatsCollection, ownerQuestionID, "reply", "")(t, app, res)
+				dbGone(migrations.ChatsCollection, ownerAnswerID)(t, app, res)
+				dbField(migrations.ChatsCollection, ownerQuestionID, "reply", "")(t, app, res)
 			}}),
-		as(owner, tests.ApiScenario{Name: "owner deletes another user's chat: 404", Method: http.MethodDelete, URL: chats + "/" + otherChatID,
+		signedInAs(asOwner, tests.ApiScenario{Name: "owner deletes another user's chat: 404", Method: http.MethodDelete, URL: chats + "/" + otherChatID,
 			ExpectedStatus:     404,
 			ExpectedContent:    []string{`"status":404`},
 			NotExpectedContent: []string{otherChat},
-			AfterTestFunc:      expectCount(migrations.ChatsCollection, 3)}),
-		as(guest, tests.ApiScenario{Name: "guest deletes a chat: 404", Method: http.MethodDelete, URL: chats + "/" + ownerQuestionID,
+			AfterTestFunc:      dbCount(migrations.ChatsCollection, 3)}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "guest deletes a chat: 404", Method: http.MethodDelete, URL: chats + "/" + ownerQuestionID,
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
-			AfterTestFunc:   expectCount(migrations.ChatsCollection, 3)}),
-		as(superuser, tests.ApiScenario{Name: "superuser deletes a question and its answer", Method: http.MethodDelete, URL: chats + "/" + ownerQuestionID,
+			AfterTestFunc:   dbCount(migrations.ChatsCollection, 3)}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser deletes a question and its answer", Method: http.MethodDelete, URL: chats + "/" + ownerQuestionID,
 			ExpectedStatus: 204,
-			AfterTestFunc:  expectGone(migrations.ChatsCollection, ownerQuestionID, ownerAnswerID)}),
+			AfterTestFunc:  dbGone(migrations.ChatsCollection, ownerQuestionID, ownerAnswerID)}),
 	}
 	for _, s := range scenarios {
 		s.Test(t)
