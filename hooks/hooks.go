@@ -29,6 +29,7 @@ func Register(app core.App, cfg Config) error {
 	bindQuoteIndex(app)
 	chat := newChatService(app, &cfg) // shared by /api/chat and the legacy POST /chat
 	bindChatRoutes(app, chat)
+	bindLegacyAPI(app, chat)
 	bindWebApp(app)
 	return nil
 }

@@ -1,0 +1,213 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"stovebot/migrations"
+)
+
+// legacyMaxBody is the largest request body the seed API reads; a larger
+// one is refused with 413 before it is read whole.
+const legacyMaxBody = 1 << 20
+
+// bindLegacyAPI serves the seed project's REST API (SPEC section 6) at its
+// old paths, outside /api, and POST /api/logout-all (SPEC section 3). Its
+// POST /chat asks through chat, the service behind POST /api/chat.
+func bindLegacyAPI(app core.App, chat *ChatService) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST("/api/logout-all", logoutAll).
+			Bind(apis.RequireAuth(), apis.BodyLimit(legacyMaxBody))
+
+		g := se.Router.Group("")
+		g.Bind(legacyAuthHeader(), apis.BodyLimit(legacyMaxBody))
+
+		g.GET("/accounts/join", legacyRedirect("/#/signup"))
+		g.POST("/accounts/join", legacyJoin)
+		g.GET("/accounts/login", legacyRedirect("/#/signin"))
+		g.POST("/accounts/login", legacyLogin)
+
+		signedIn := apis.RequireAuth(migrations.UsersCollection)
+		g.GET("/accounts/logout", legacyLogout).Bind(signedIn)
+		g.POST("/accounts/logout", legacyLogout).Bind(signedIn)
+		g.GET("/accounts/profile", legacyProfileView).Bind(signedIn)
+		g.PUT("/accounts/profile", legacyProfileUpdate).Bind(signedIn)
+		g.DELETE("/accounts/profile", legacyProfileDelete).Bind(signedIn)
+
+		lc := &legacyChat{svc: chat}
+		g.GET("/chat", lc.list).Bind(signedIn)
+		g.POST("/chat", lc.create).Bind(signedIn)
+		g.GET("/chat/{id}", lc.view).Bind(signedIn)
+		g.DELETE("/chat/{id}", lc.delete).Bind(signedIn)
+
+		g.GET("/quote", legacyQuoteList).Bind(signedIn)
+		g.POST("/quote", legacyQuoteCreate).Bind(signedIn)
+		g.GET("/quote/{id}", legacyQuoteView).Bind(signedIn)
+		g.PUT("/quote/{id}", legacyQuoteUpdate).Bind(signedIn)
+		g.DELETE("/quote/{id}", legacyQuoteDelete).Bind(signedIn)
+		return se.Next()
+	})
+}
+
+// legacyRedirect sends a browser that opens an old page to the web UI's
+// view at the hash route target.
+func legacyRedirect(target string) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		return e.Redirect(http.StatusFound, target)
+	}
+}
+
+// legacyTime formats a date as the seed API does: RFC 3339 in UTC to the
+// second, or null when empty.
+func legacyTime(dt types.DateTime) *string {
+	if dt.IsZero() {
+		return nil
+	}
+	s := dt.Time().UTC().Format(time.RFC3339)
+	return &s
+}
+
+// legacyNullable is s, or null when s is empty.
+func legacyNullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// legacyBody is the submitted JSON object (or form), read once by
+// PocketBase's RequestInfo. The accessors refuse wrong types with a field
+// error.
+type legacyBody struct {
+	data map[string]any
+	form bool
+	errs validation.Errors
+}
+
+// legacyRequestInfo is PocketBase's RequestInfo, which reads the body once.
+// Invalid JSON, a body that is not an object and an unsupported content
+// type are 400; an oversized body keeps its 413.
+func legacyRequestInfo(e *core.RequestEvent) (*core.RequestInfo, error) {
+	info, err := e.RequestInfo()
+	if err == nil {
+		return info, nil
+	}
+	if errors.Is(err, router.ErrUnsupportedContentType) {
+		return nil, e.BadRequestError("Send the body as JSON (Content-Type: application/json).", nil)
+	}
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		return nil, apiErr // 413 for an oversized body
+	}
+	return nil, e.BadRequestError("The body is not a valid JSON object.", nil)
+}
+
+// readLegacyBody reads the request body, as legacyRequestInfo does.
+func readLegacyBody(e *core.RequestEvent) (*legacyBody, error) {
+	info, err := legacyRequestInfo(e)
+	if err != nil {
+		return nil, err
+	}
+	ct := e.Request.Header.Get("Content-Type")
+	return &legacyBody{
+		data: info.Body,
+		form: strings.HasPrefix(ct, "multipart/form-data") || strings.HasPrefix(ct, "application/x-www-form-urlencoded"),
+		errs: validation.Errors{},
+	}, nil
+}
+
+// has reports whether key was submitted (null counts as submitted).
+func (b *legacyBody) has(key string) bool {
+	_, ok := b.data[key]
+	return ok
+}
+
+// str returns the string under key ("" when absent or null). A form value
+// that PocketBase inferred as a number or bool is turned back into its text.
+func (b *legacyBody) str(key string) string {
+	switch v := b.data[key].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case float64:
+		if b.form {
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+	case bool:
+		if b.form {
+			return strconv.FormatBool(v)
+		}
+	}
+	b.errs[key] = validation.NewError("validation_invalid_type", "Must be a string.")
+	return ""
+}
+
+// positiveInt returns the whole number under key, 0 when absent, null or
+// an empty string. A numeric string is accepted, as the seed API did.
+func (b *legacyBody) positiveInt(key string) int {
+	var f float64
+	switch v := b.data[key].(type) {
+	case nil:
+		return 0
+	case float64:
+		f = v
+	case string:
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			b.errs[key] = validation.NewError("validation_invalid_type", "Must be a whole number.")
+			return 0
+		}
+		f = n
+	default:
+		b.errs[key] = validation.NewError("validation_invalid_type", "Must be a whole number.")
+		return 0
+	}
+	if f != math.Trunc(f) || f < 1 || f > math.MaxInt32 {
+		b.errs[key] = validation.NewError("validation_invalid_number", "Must be a whole number of at least 1.")
+		return 0
+	}
+	return int(f)
+}
+
+// refuse records an error for every key in keys that was submitted.
+func (b *legacyBody) refuse(message string, keys ...string) {
+	for _, k := range keys {
+		if b.has(k) {
+			b.errs[k] = validation.NewError("validation_admin_only", message)
+		}
+	}
+}
+
+// err is a 400 naming every field in error, or nil.
+func (b *legacyBody) err(e *core.RequestEvent) error {
+	if len(b.errs) == 0 {
+		return nil
+	}
+	return e.BadRequestError("Some fields are invalid.", b.errs)
+}
+
+// legacySaveError turns a failed save into a 400 naming the fields when it
+// is a validation error, and a 500 (logged) otherwise.
+func legacySaveError(e *core.RequestEvent, err error, what string) error {
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		return e.BadRequestError(fmt.Sprintf("Failed to save the %s.", what), verrs)
+	}
+	return e.InternalServerError(fmt.Sprintf("Failed to save the %s.", what), err)
+}

@@ -1,0 +1,220 @@
+package hooks
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
+)
+
+// Pagination bounds of the seed API (SPEC section 6).
+const (
+	legacyDefaultPerPage = 10
+	legacyMinPerPage     = 5
+	legacyMaxPerPage     = 100
+)
+
+// legacyLink is one entry of a list's links and of its Link header. The URL
+// is under both href and link, the two names old clients read.
+type legacyLink struct {
+	Rel    string `json:"rel"`
+	Href   string `json:"href"`
+	Link   string `json:"link"`
+	Method string `json:"method"`
+}
+
+// legacyList is the seed API's list body.
+type legacyList struct {
+	Page       int          `json:"page"`
+	PerPage    int          `json:"per_page"`
+	TotalItems int          `json:"total_items"`
+	TotalPages int          `json:"total_pages"`
+	Items      any          `json:"items"`
+	Links      []legacyLink `json:"links"`
+}
+
+// legacyPage is a validated page request.
+type legacyPage struct {
+	Page    int
+	PerPage int
+}
+
+// parseLegacyPage reads page and per_page (or its old spelling per-page)
+// from the query. An empty value means the default; anything but a whole
+// number in range is a 400 naming the parameter.
+func parseLegacyPage(e *core.RequestEvent) (legacyPage, error) {
+	q := e.Request.URL.Query()
+	p := legacyPage{Page: 1, PerPage: legacyDefaultPerPage}
+	errs := validation.Errors{}
+
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs["page"] = validation.NewError("validation_invalid_page", "Must be a whole number of at least 1.")
+		}
+		p.Page = n
+	}
+
+	perPage, perPageName := q.Get("per_page"), "per_page"
+	if other := q.Get("per-page"); other != "" {
+		if perPage != "" && perPage != other {
+			errs["per_page"] = validation.NewError("validation_conflict", "per_page and per-page disagree; send one.")
+		}
+		perPage, perPageName = other, "per-page"
+	}
+	if perPage != "" {
+		n, err := strconv.Atoi(perPage)
+		if err != nil || n < legacyMinPerPage || n > legacyMaxPerPage {
+			errs[perPageName] = validation.NewError("validation_invalid_per_page",
+				fmt.Sprintf("Must be a whole number from %d to %d.", legacyMinPerPage, legacyMaxPerPage))
+		}
+		p.PerPage = n
+	}
+
+	if len(errs) > 0 {
+		return p, e.BadRequestError("Invalid pagination parameters.", errs)
+	}
+	return p, nil
+}
+
+// totalPages is the number of pages for total items; an empty list is one
+// page.
+func (p legacyPage) totalPages(total int) int {
+	if total == 0 {
+		return 1
+	}
+	return (total + p.PerPage - 1) / p.PerPage
+}
+
+// check answers 404 when the page is past the last one, as DRF did.
+func (p legacyPage) check(e *core.RequestEvent, total int) error {
+	if last := p.totalPages(total); p.Page > last {
+		return e.NotFoundError(fmt.Sprintf("Page %d does not exist; the last page is %d.", p.Page, last), nil)
+	}
+	return nil
+}
+
+// offset is the number of items before the page; call it after check.
+func (p legacyPage) offset() int64 {
+	return int64(p.Page-1) * int64(p.PerPage)
+}
+
+// respond writes a list page: the body with its links, and the same links
+// in an RFC 8288 Link header.
+func (p legacyPage) respond(e *core.RequestEvent, total int, items any) error {
+	last := p.totalPages(total)
+	base := legacyBaseURL(e) + e.Request.URL.Path
+
+	type rel struct {
+		name string
+		page int
+	}
+	rels := []rel{{"first", 1}}
+	if p.Page > 1 {
+		rels = append(rels, rel{"prev", p.Page - 1})
+	}
+	if p.Page < last {
+		rels = append(rels, rel{"next", p.Page + 1})
+	}
+	rels = append(rels, rel{"last", last})
+
+	links := make([]legacyLink, 0, len(rels))
+	header := make([]string, 0, len(rels))
+	for _, r := range rels {
+		u := fmt.Sprintf("%s?page=%d&per_page=%d", base, r.page, p.PerPage)
+		links = append(links, legacyLink{Rel: r.name, Href: u, Link: u, Method: http.MethodGet})
+		header = append(header, fmt.Sprintf("<%s>; rel=%q", u, r.name))
+	}
+	e.Response.Header().Set("Link", strings.Join(header, ", "))
+
+	return e.JSON(http.StatusOK, legacyList{
+		Page:       p.Page,
+		PerPage:    p.PerPage,
+		TotalItems: total,
+		TotalPages: last,
+		Items:      items,
+		Links:      links,
+	})
+}
+
+// legacyBaseURL is the scheme and host the client used. X-Forwarded-Proto
+// counts only when the operator trusts proxy headers (Settings.TrustedProxy),
+// as PocketBase does for the client IP.
+func legacyBaseURL(e *core.RequestEvent) string {
+	scheme := "http"
+	if e.IsTLS() {
+		scheme = "https"
+	} else if len(e.App.Settings().TrustedProxy.Headers) > 0 {
+		if p := strings.ToLower(e.Request.Header.Get("X-Forwarded-Proto")); p == "https" || p == "http" {
+			scheme = p
+		}
+	}
+	return (&url.URL{Scheme: scheme, Host: e.Request.Host}).String()
+}
+
+// legacyItemURL is the absolute URL of one item under the list path.
+func legacyItemURL(e *core.RequestEvent, path, id string) string {
+	return legacyBaseURL(e) + path + "/" + url.PathEscape(id)
+}
+
+// find returns the page's records of collection that rule lets the caller
+// see and that match extra (may be nil), newest first, and the total count.
+// The rule is evaluated as PocketBase's own list endpoint evaluates it, so
+// the seed API shows exactly what the native API shows. A page past the
+// last is a 404.
+func (p legacyPage) find(e *core.RequestEvent, collection *core.Collection, rule *string, extra dbx.Expression) ([]*core.Record, int, error) {
+	info, err := legacyRequestInfo(e)
+	if err != nil {
+		return nil, 0, err
+	}
+	if rule == nil && !info.HasSuperuserAuth() {
+		return nil, 0, e.ForbiddenError("Only superusers can perform this action.", nil)
+	}
+
+	table := collection.Name
+	query := e.App.RecordQuery(collection)
+	if extra != nil {
+		query.AndWhere(extra)
+	}
+	if rule != nil && *rule != "" && !info.HasSuperuserAuth() {
+		resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
+		expr, err := search.FilterData(*rule).BuildExpr(resolver)
+		if err != nil {
+			return nil, 0, e.InternalServerError("Failed to apply the collection's rule.", err)
+		}
+		query.AndWhere(expr)
+		if err := resolver.UpdateQuery(query); err != nil {
+			return nil, 0, e.InternalServerError("Failed to apply the collection's rule.", err)
+		}
+	}
+
+	var total int
+	countQuery := *query // shallow clone, as PocketBase's search provider counts
+	err = countQuery.Distinct(false).
+		Select("COUNT(DISTINCT [[" + table + "._rowid_]])").
+		GroupBy().OrderBy().
+		Row(&total)
+	if err != nil {
+		return nil, 0, e.InternalServerError("Failed to count the items.", err)
+	}
+	if err := p.check(e, total); err != nil {
+		return nil, 0, err
+	}
+
+	records := []*core.Record{}
+	err = query.
+		OrderBy("[["+table+".created]] DESC", "[["+table+"._rowid_]] DESC").
+		Limit(int64(p.PerPage)).
+		Offset(p.offset()).
+		All(&records)
+	if err != nil {
+		return nil, 0, e.InternalServerError("Failed to read the items.", err)
+	}
+	return records, total, nil
+}

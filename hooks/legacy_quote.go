@@ -1,0 +1,281 @@
+package hooks
+
+import (
+	"database/sql"
+	"errors"
+	"net/http"
+	"strings"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"stovebot/migrations"
+)
+
+// legacyQuotePath is where the seed API serves the quote board.
+const legacyQuotePath = "/quote"
+
+// legacyQuote is a quote as the seed API shows it. user is the caller's
+// email on the caller's own quotes and null on anyone else's: an author's
+// email is never shown to others.
+type legacyQuote struct {
+	ID        string       `json:"id"`
+	User      *string      `json:"user"`
+	Nickname  *string      `json:"nickname"`
+	Content   string       `json:"content"`
+	Speaker   *string      `json:"speaker"`
+	Episode   *int         `json:"episode"`
+	IsApply   bool         `json:"is_apply"`
+	CreatedAt *string      `json:"created_at"`
+	UpdatedAt *string      `json:"updated_at"`
+	AppliedAt *string      `json:"applied_at"`
+	Links     []legacyLink `json:"links,omitempty"`
+}
+
+// newLegacyQuotes shapes quotes for caller, loading their authors'
+// nicknames in one query.
+func newLegacyQuotes(app core.App, caller *core.Record, quotes []*core.Record) ([]legacyQuote, error) {
+	var authorIDs []string
+	for _, q := range quotes {
+		if id := q.GetString("user"); id != "" {
+			authorIDs = append(authorIDs, id)
+		}
+	}
+	nicknames := map[string]string{}
+	if len(authorIDs) > 0 {
+		authors, err := app.FindRecordsByIds(migrations.UsersCollection, authorIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range authors {
+			nicknames[a.Id] = a.GetString("nickname")
+		}
+	}
+
+	items := make([]legacyQuote, 0, len(quotes))
+	for _, q := range quotes {
+		author := q.GetString("user")
+		item := legacyQuote{
+			ID:        q.Id,
+			Nickname:  legacyNullable(nicknames[author]),
+			Content:   q.GetString("content"),
+			Speaker:   legacyNullable(q.GetString("speaker")),
+			IsApply:   q.GetBool("is_apply"),
+			CreatedAt: legacyTime(q.GetDateTime("created")),
+			UpdatedAt: legacyTime(q.GetDateTime("updated")),
+			AppliedAt: legacyTime(q.GetDateTime("applied_at")),
+		}
+		if author != "" && author == caller.Id {
+			item.User = legacyNullable(caller.Email())
+		}
+		if ep := q.GetInt("episode"); ep > 0 {
+			item.Episode = &ep
+		}
+		items = append(items, item)
+	}
+	return items, nil
+}
+
+// legacyQuoteItem shapes one quote for the caller; withLinks adds the links
+// of a freshly created quote.
+func legacyQuoteItem(e *core.RequestEvent, q *core.Record, withLinks bool) (legacyQuote, error) {
+	items, err := newLegacyQuotes(e.App, e.Auth, []*core.Record{q})
+	if err != nil {
+		return legacyQuote{}, err
+	}
+	item := items[0]
+	if withLinks {
+		u := legacyItemURL(e, legacyQuotePath, q.Id)
+		item.Links = []legacyLink{
+			{Rel: "self", Href: u, Link: u, Method: http.MethodGet},
+			{Rel: "update", Href: u, Link: u, Method: http.MethodPut},
+			{Rel: "delete", Href: u, Link: u, Method: http.MethodDelete},
+		}
+	}
+	return item, nil
+}
+
+// legacyQuoteList is GET /quote: what the collection's list rule shows the
+// caller (approved quotes and their own pending ones), newest first.
+func legacyQuoteList(e *core.RequestEvent) error {
+	page, err := parseLegacyPage(e)
+	if err != nil {
+		return err
+	}
+	quotes, err := e.App.FindCachedCollectionByNameOrId(migrations.QuotesCollection)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	records, total, err := page.find(e, quotes, quotes.ListRule, nil)
+	if err != nil {
+		return err
+	}
+	items, err := newLegacyQuotes(e.App, e.Auth, records)
+	if err != nil {
+		return e.InternalServerError("Failed to read the quotes' authors.", err)
+	}
+	return page.respond(e, total, items)
+}
+
+// legacyQuoteFields reads content, speaker and episode from body into q.
+// On create, content is required; on update, only submitted fields change.
+// applied is what the request sets, for the collection's rules.
+func legacyQuoteFields(body *legacyBody, q *core.Record, create bool) (applied map[string]any) {
+	body.refuse("Only an administrator can set this field.", adminFields[migrations.QuotesCollection]...)
+	body.refuse("A quote is always submitted as yourself.", "user")
+	applied = map[string]any{}
+	if create || body.has("content") {
+		content := strings.TrimSpace(body.str("content"))
+		if _, bad := body.errs["content"]; !bad && content == "" {
+			body.errs["content"] = validation.NewError("validation_required", "Cannot be blank.")
+		}
+		q.Set("content", content)
+		applied["content"] = content
+	}
+	if body.has("speaker") {
+		speaker := strings.TrimSpace(body.str("speaker"))
+		q.Set("speaker", speaker)
+		applied["speaker"] = speaker
+	}
+	if body.has("episode") {
+		episode := body.positiveInt("episode")
+		q.Set("episode", episode)
+		applied["episode"] = episode
+	}
+	return applied
+}
+
+// legacyQuoteCreate submits a quote as the caller, pending approval:
+// POST /quote.
+func legacyQuoteCreate(e *core.RequestEvent) error {
+	quotes, err := e.App.FindCachedCollectionByNameOrId(migrations.QuotesCollection)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	body, err := readLegacyBody(e)
+	if err != nil {
+		return err
+	}
+	q := core.NewRecord(quotes)
+	q.Set("user", e.Auth.Id)
+	q.Set("is_apply", false)
+	applied := legacyQuoteFields(body, q, true)
+	if err := body.err(e); err != nil {
+		return err
+	}
+	applied["user"] = e.Auth.Id
+
+	info, err := legacyRequestInfo(e)
+	if err != nil {
+		return err
+	}
+	checked := *info
+	checked.Body = applied
+
+	// The create rule is checked against the saved record inside the
+	// transaction, which a refusal rolls back.
+	errRefused := errors.New("create rule refused")
+	err = e.App.RunInTransaction(func(txApp core.App) error {
+		if err := txApp.Save(q); err != nil {
+			return err
+		}
+		ok, err := txApp.CanAccessRecord(q, &checked, quotes.CreateRule)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errRefused
+		}
+		return nil
+	})
+	if errors.Is(err, errRefused) {
+		return e.ForbiddenError("You are not allowed to submit quotes.", nil)
+	}
+	if err != nil {
+		return legacySaveError(e, err, "quote")
+	}
+	item, err := legacyQuoteItem(e, q, true)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	return e.JSON(http.StatusCreated, item)
+}
+
+// legacyFindQuote loads the quote of the path's id when the collection's
+// view rule lets the caller see it; otherwise 404.
+func legacyFindQuote(e *core.RequestEvent) (*core.Record, *core.RequestInfo, error) {
+	info, err := legacyRequestInfo(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := e.App.FindRecordById(migrations.QuotesCollection, e.Request.PathValue("id"))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, e.NotFoundError("No such quote.", nil)
+	}
+	if err != nil {
+		return nil, nil, e.InternalServerError("", err)
+	}
+	if ok, err := e.App.CanAccessRecord(q, info, q.Collection().ViewRule); !ok {
+		return nil, nil, e.NotFoundError("No such quote.", err)
+	}
+	return q, info, nil
+}
+
+// legacyQuoteView is GET /quote/{id}.
+func legacyQuoteView(e *core.RequestEvent) error {
+	q, _, err := legacyFindQuote(e)
+	if err != nil {
+		return err
+	}
+	item, err := legacyQuoteItem(e, q, false)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	return e.JSON(http.StatusOK, item)
+}
+
+// legacyQuoteUpdate edits the caller's pending quote: PUT /quote/{id}.
+// Another user's quote or an approved one is a 403 by the collection's
+// update rule.
+func legacyQuoteUpdate(e *core.RequestEvent) error {
+	q, info, err := legacyFindQuote(e)
+	if err != nil {
+		return err
+	}
+	body, err := readLegacyBody(e)
+	if err != nil {
+		return err
+	}
+	applied := legacyQuoteFields(body, q, false)
+	if err := body.err(e); err != nil {
+		return err
+	}
+	checked := *info
+	checked.Body = applied
+	if ok, _ := e.App.CanAccessRecord(q, &checked, q.Collection().UpdateRule); !ok {
+		return e.ForbiddenError("Only your own quotes can be edited, and only while they await approval.", nil)
+	}
+	if err := e.App.Save(q); err != nil {
+		return legacySaveError(e, err, "quote")
+	}
+	item, err := legacyQuoteItem(e, q, false)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	return e.JSON(http.StatusOK, item)
+}
+
+// legacyQuoteDelete deletes the caller's pending quote: DELETE /quote/{id}.
+func legacyQuoteDelete(e *core.RequestEvent) error {
+	q, info, err := legacyFindQuote(e)
+	if err != nil {
+		return err
+	}
+	if ok, _ := e.App.CanAccessRecord(q, info, q.Collection().DeleteRule); !ok {
+		return e.ForbiddenError("Only your own quotes can be deleted, and only while they await approval.", nil)
+	}
+	if err := e.App.Delete(q); err != nil {
+		return e.InternalServerError("Failed to delete the quote.", err)
+	}
+	return e.NoContent(http.StatusNoContent)
+}
