@@ -32,7 +32,7 @@ func bindChatRoutes(app core.App, s *ChatService) {
 		g := se.Router.Group("/api/chat")
 		g.Bind(apis.RequireAuth(migrations.UsersCollection))
 		g.GET("/quota", s.handleQuota)
-		g.POST("", s.handlePost).Bind(apis.BodyLimit(maxBodyBytes))
+		g.POST("", s.handlePost)
 		app.Cron().MustAdd("stovebotIdempotencyExpiry", "17 * * * *", func() {
 			if err := idemExpire(app.DB(), s.cfg.Now()); err != nil {
 				app.Logger().Warn("chat: expiring idempotency keys", "error", err)
@@ -146,12 +146,16 @@ func wantsEventStream(r *http.Request) bool {
 }
 
 func (s *ChatService) handlePost(e *core.RequestEvent) error {
+	// the headers go on every answer to a signed-in user, a 413 included
+	if quota, err := quotaStatus(e.App.DB(), s.cfg, e.Auth, s.cfg.Now()); err == nil {
+		quota.WriteHeaders(e.Response.Header())
+	}
+	if e.Request.ContentLength > maxBodyBytes {
+		return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is larger than 1 MiB.", nil)
+	}
+	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxBodyBytes)
 	req, err := readChatRequest(e)
 	if err != nil {
-		// the headers go on every answer to a signed-in user
-		if quota, qerr := quotaStatus(e.App.DB(), s.cfg, e.Auth, s.cfg.Now()); qerr == nil {
-			quota.WriteHeaders(e.Response.Header())
-		}
 		return err
 	}
 	key := e.Request.Header.Get("Idempotency-Key")

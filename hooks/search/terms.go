@@ -33,32 +33,37 @@ func isCJK(r rune) bool {
 	return unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
-// words splits s into runs of letters and digits, separating CJK runs from
-// others ("KBO리그" → "kbo", "리그").
+// words splits s into runs of letters and digits, separating CJK letters
+// from other letters ("KBO리그" → "kbo", "리그"); digits join either ("2군").
 func words(s string) []string {
 	var out []string
 	var cur []rune
-	curCJK := false
+	curCJK, curLetters := false, false
 	flush := func() {
 		if len(cur) > 0 {
 			out = append(out, strings.ToLower(string(cur)))
 			cur = cur[:0]
 		}
+		curLetters = false
 	}
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		switch {
+		case unicode.IsLetter(r):
+			if c := isCJK(r); curLetters && c != curCJK {
+				flush()
+			}
+			curCJK, curLetters = isCJK(r), true
+		case !unicode.IsDigit(r):
 			flush()
 			continue
-		}
-		if c := isCJK(r); c != curCJK {
-			flush()
-			curCJK = c
 		}
 		cur = append(cur, r)
 	}
 	flush()
 	return out
 }
+
+func containsCJK(w string) bool { return strings.ContainsFunc(w, isCJK) }
 
 // bigrams returns the overlapping two-rune pieces of a CJK word; a one-rune
 // word is its own piece.
@@ -80,7 +85,7 @@ func Terms(text string) string {
 	var b strings.Builder
 	for _, w := range words(text) {
 		pieces := []string{w}
-		if isCJK([]rune(w)[0]) {
+		if containsCJK(w) {
 			pieces = bigrams(w)
 		}
 		for _, p := range pieces {
@@ -108,9 +113,9 @@ func Query(question string) string {
 	for _, w := range words(question) {
 		rs := []rune(w)
 		switch {
-		case isCJK(rs[0]) && len(rs) == 1:
+		case containsCJK(w) && len(rs) == 1:
 			add(`"` + w + `"*`) // one syllable: any piece that starts with it
-		case isCJK(rs[0]):
+		case containsCJK(w):
 			for _, p := range bigrams(w) {
 				add(`"` + p + `"`)
 			}

@@ -1,0 +1,155 @@
+package hooks
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestChatUpstreamFailuresAreNotCharged(t *testing.T) {
+	t.Parallel()
+	scenarios := []struct {
+		name    string
+		mode    string
+		stream  bool
+		status  int
+		partial string // the failed answer kept, if any
+	}{
+		{"server error", "500", false, 502, ""},
+		{"upstream rate limit", "429", false, 502, ""},
+		{"garbage body", "garbage", false, 502, ""},
+		{"timeout", "slow", false, 504, ""},
+		{"empty answer", "empty", false, 502, ""},
+		{"refused connection", "refused", false, 502, ""},
+		{"stream server error", "500", true, 502, ""},
+		{"stream timeout", "slow", true, 504, ""},
+		{"stream cut after two chunks", "cut", true, 502, "백승수 단장의 명대사는 "},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeUpstream(t)
+			f.set(s.mode)
+			app := onlineApp(t, f, func(c *Config) {
+				c.UpstreamTimeout = 300 * time.Millisecond
+				if s.mode == "refused" {
+					c.OpenAIBaseURL = "http://127.0.0.1:1"
+				}
+			})
+			defer app.Cleanup()
+			user := newUser(t, app, "unlucky@example.com")
+			srv := startServer(t, app)
+			tok := authToken(t, user)
+
+			var headers []string
+			if s.stream {
+				headers = []string{"Accept", "text/event-stream"}
+			}
+			res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"명대사"}`, headers...)
+			if s.stream {
+				if res.StatusCode != 200 || !strings.Contains(body, "event: error") ||
+					!strings.Contains(body, `"status":`+strconv.Itoa(s.status)) || strings.Contains(body, "event: done") {
+					t.Fatalf("expected an error event with %d, got %d %s", s.status, res.StatusCode, body)
+				}
+				if !strings.Contains(body, `"remaining":5`) {
+					t.Fatalf("expected the quota after the refund in the error event, got %s", body)
+				}
+			} else {
+				if res.StatusCode != s.status {
+					t.Fatalf("expected %d, got %d %s", s.status, res.StatusCode, body)
+				}
+				if res.Header.Get("X-RateLimit-Remaining") != "5" {
+					t.Fatalf("expected the headers after the refund (5 left), got %q", res.Header.Get("X-RateLimit-Remaining"))
+				}
+			}
+			for _, leak := range []string{upstreamSecretBody, testAPIKey, "127.0.0.1"} {
+				if strings.Contains(body, leak) {
+					t.Fatalf("the response leaks %q: %s", leak, body)
+				}
+			}
+
+			recs := chatRecords(t, app, user.Id)
+			if len(recs) == 0 || recs[0].GetString("status") != statusFailed {
+				t.Fatalf("expected the question saved as failed, got %d records", len(recs))
+			}
+			if s.partial == "" && len(recs) != 1 {
+				t.Fatalf("expected no answer record, got %d records", len(recs))
+			}
+			if s.partial != "" {
+				if len(recs) != 2 || recs[1].GetString("content") != s.partial || recs[1].GetString("status") != statusFailed ||
+					recs[0].GetString("reply") != recs[1].Id {
+					t.Fatalf("expected the partial answer %q saved as failed", s.partial)
+				}
+			}
+			res, _ = do(t, "GET", srv.URL+"/api/chat/quota", tok, "")
+			if res.Header.Get("X-RateLimit-Used") != "0" {
+				t.Fatalf("expected the failed request not charged, used %s", res.Header.Get("X-RateLimit-Used"))
+			}
+		})
+	}
+}
+
+
+func TestChatRefusesBadRequests(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t, func(c *Config) { c.MaxChars = 10 })
+	defer app.Cleanup()
+	user := newUser(t, app, "careless@example.com")
+	blocked := newUser(t, app, "blocked@example.com")
+	blocked.Set("blocked", true)
+	if err := app.Save(blocked); err != nil {
+		t.Fatal(err)
+	}
+	suToken := newSuperuser(t, app)
+	srv := startServer(t, app)
+	tok := authToken(t, user)
+
+	scenarios := []struct {
+		name    string
+		token   string
+		body    string
+		headers []string
+		status  int
+		expect  string
+	}{
+		{"guest", "", `{"content":"hi"}`, nil, 401, ""},
+		{"expired or forged token", "not-a-token", `{"content":"hi"}`, nil, 401, ""},
+		{"superuser", suToken, `{"content":"hi"}`, nil, 403, ""},
+		{"blocked user", authToken(t, blocked), `{"content":"hi"}`, nil, 403, "blocked"},
+		{"invalid JSON", tok, `{"content":`, nil, 400, "not valid JSON"},
+		{"no body", tok, ``, nil, 400, `"content"`},
+		{"empty content", tok, `{"content":"   "}`, nil, 400, `"content"`},
+		{"missing content", tok, `{}`, nil, 400, `"content"`},
+		{"content too long", tok, `{"content":"12345678901"}`, nil, 400, "at most 10"},
+		{"content of the wrong type", tok, `{"content":42}`, nil, 400, `"content"`},
+		{"stream of the wrong type", tok, `{"content":"hi","stream":"yes"}`, nil, 400, `"stream"`},
+		{"array body", tok, `["hi"]`, nil, 400, "not valid JSON"},
+		{"bad idempotency key", tok, `{"content":"hi"}`, []string{"Idempotency-Key", "has space"}, 400, "Idempotency-Key"},
+		{"too long idempotency key", tok, `{"content":"hi"}`, []string{"Idempotency-Key", strings.Repeat("k", 129)}, 400, "Idempotency-Key"},
+		{"oversized body", tok, `{"content":"` + strings.Repeat("x", 1<<20) + `"}`, nil, 413, ""},
+		{"stream error before the stream starts", tok, `{"content":""}`, []string{"Accept", "text/event-stream"}, 400, `"content"`},
+	}
+	for _, s := range scenarios {
+		res, body := do(t, "POST", srv.URL+"/api/chat", s.token, s.body, s.headers...)
+		if res.StatusCode != s.status || !strings.Contains(body, s.expect) {
+			t.Fatalf("%s: expected %d with %q, got %d %s", s.name, s.status, s.expect, res.StatusCode, body)
+		}
+		if strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+			t.Fatalf("%s: an error known before the stream must be JSON", s.name)
+		}
+		if s.token == tok && res.Header.Get("X-RateLimit-Limit") != "5" {
+			t.Fatalf("%s: expected the quota headers on an error to a signed-in user", s.name)
+		}
+	}
+	if n := len(chatRecords(t, app, user.Id)); n != 0 {
+		t.Fatalf("expected bad requests to write nothing, got %d records", n)
+	}
+	res, _ := do(t, "GET", srv.URL+"/api/chat/quota", tok, "")
+	if res.Header.Get("X-RateLimit-Used") != "0" {
+		t.Fatalf("expected bad requests not charged, used %s", res.Header.Get("X-RateLimit-Used"))
+	}
+	if res, _ := do(t, "GET", srv.URL+"/api/chat/quota", "", ""); res.StatusCode != 401 {
+		t.Fatalf("expected the quota to need a token, got %d", res.StatusCode)
+	}
+}

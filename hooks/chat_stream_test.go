@@ -1,0 +1,165 @@
+package hooks
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sseEvent is one Server-Sent Event.
+type sseEvent struct{ name, data string }
+
+// openStream posts a streaming chat request and returns a reader of events.
+func openStream(t testing.TB, ctx context.Context, url, token, body string, headers ...string) (*http.Response, func() (sseEvent, bool)) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(body))
+	req.Header.Set("Authorization", token)
+	req.Header.Set("Accept", "text/event-stream")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	sc := bufio.NewScanner(res.Body)
+	next := func() (sseEvent, bool) {
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				ev.name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				ev.data = strings.TrimPrefix(line, "data: ")
+			case line == "" && ev.name != "":
+				return ev, true
+			}
+		}
+		return ev, false
+	}
+	return res, next
+}
+
+func TestChatStreamsPiecesAsTheyArrive(t *testing.T) {
+	t.Parallel()
+	f := newFakeUpstream(t)
+	f.hold() // the fake sends its first piece, then waits
+	app := onlineApp(t, f)
+	defer app.Cleanup()
+	user := newUser(t, app, "streamer@example.com")
+	srv := startServer(t, app)
+
+	res, next := openStream(t, context.Background(), srv.URL+"/api/chat", authToken(t, user), `{"content":"명대사 알려줘"}`)
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("expected a 200 event stream, got %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res.Header.Get("X-RateLimit-Remaining") != "4" {
+		t.Fatalf("expected the quota headers on the stream, got %q", res.Header.Get("X-RateLimit-Remaining"))
+	}
+	ev, ok := next()
+	if !ok || ev.name != "chat" || !strings.Contains(ev.data, `"status":"pending"`) || !strings.Contains(ev.data, `"remaining":4`) {
+		t.Fatalf("expected the chat event first, got %+v", ev)
+	}
+	ev, ok = next()
+	if !ok || ev.name != "delta" || ev.data != `{"content":"백승수 단장의 "}` {
+		t.Fatalf("expected the first piece while the upstream is still answering, got %+v", ev)
+	}
+	f.release()
+	var text strings.Builder
+	text.WriteString("백승수 단장의 ")
+	for {
+		ev, ok = next()
+		if !ok {
+			t.Fatal("the stream ended without done")
+		}
+		if ev.name != "delta" {
+			break
+		}
+		text.WriteString(strings.TrimSuffix(strings.TrimPrefix(ev.data, `{"content":"`), `"}`))
+	}
+	if ev.name != "done" || !strings.Contains(ev.data, `"status":"done"`) || !strings.Contains(ev.data, "이것입니다.") {
+		t.Fatalf("expected done with the saved reply, got %+v", ev)
+	}
+	if text.String() != "백승수 단장의 명대사는 이것입니다." {
+		t.Fatalf("expected the whole answer in deltas, got %q", text.String())
+	}
+	if req := f.received()[0]; !req.Body.Stream {
+		t.Fatal("expected a streaming upstream request")
+	}
+}
+
+func TestChatAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
+	t.Parallel()
+	f := newFakeUpstream(t)
+	f.hold()
+	app := onlineApp(t, f)
+	defer app.Cleanup()
+	user := newUser(t, app, "leaver@example.com")
+	srv := startServer(t, app)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	_, next := openStream(t, ctx, srv.URL+"/api/chat", authToken(t, user), `{"content":"떠나요"}`)
+	if ev, ok := next(); !ok || ev.name != "chat" {
+		t.Fatalf("expected the chat event, got %+v", ev)
+	}
+	cancel() // the client goes away mid-answer
+	time.Sleep(100 * time.Millisecond)
+	f.release()
+
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		recs := chatRecords(t, app, user.Id)
+		if len(recs) == 2 && recs[0].GetString("status") == statusDone {
+			if got := recs[1].GetString("content"); got != "백승수 단장의 명대사는 이것입니다." {
+				t.Fatalf("expected the whole answer saved, got %q", got)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the answer was not saved after the client went away")
+}
+
+func TestOfflineAnswersStreamFromApprovedQuotes(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t)
+	defer app.Cleanup()
+	user := newUser(t, app, "offline@example.com")
+	addQuote(t, app, "우리가 다행이라고 생각하는 순간이 제일 위험합니다.", "백승수", 3, true, "")
+	addQuote(t, app, "다행히 아직 승인 전인 대사", "임미선", 4, false, user.Id)
+	srv := startServer(t, app)
+
+	_, next := openStream(t, context.Background(), srv.URL+"/api/chat", authToken(t, user), `{"content":"다행"}`)
+	var deltas []string
+	var last sseEvent
+	for {
+		ev, ok := next()
+		if !ok {
+			break
+		}
+		if ev.name == "delta" {
+			deltas = append(deltas, ev.data)
+		}
+		last = ev
+	}
+	all := strings.Join(deltas, "")
+	if len(deltas) == 0 || !strings.Contains(all, "“우리가 다행이라고 생각하는 순간이 제일 위험합니다.” — 백승수 (3화)") {
+		t.Fatalf("expected the approved quote in the deltas, got %v", deltas)
+	}
+	if strings.Contains(all, "승인 전인") {
+		t.Fatal("an offline answer showed a pending quote")
+	}
+	if last.name != "done" || !strings.Contains(last.data, `"model":"quote-search"`) {
+		t.Fatalf("expected done with model quote-search, got %+v", last)
+	}
+
+	res, body := do(t, "POST", srv.URL+"/api/chat", authToken(t, user), `{"content":"zebra crossing"}`)
+	if res.StatusCode != 201 || !strings.Contains(body, "quote board") {
+		t.Fatalf("expected a pointer to the quote board when nothing matches, got %d %s", res.StatusCode, body)
+	}
+}

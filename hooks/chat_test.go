@@ -1,0 +1,184 @@
+package hooks
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"stovebot/migrations"
+)
+
+const testAPIKey = "sk-test-NEVER-SHOWN-1234"
+
+// onlineApp is a test app whose upstream is f.
+func onlineApp(t testing.TB, f *fakeUpstream, opts ...func(*Config)) *tests.TestApp {
+	return setupTestApp(t, append([]func(*Config){func(c *Config) {
+		c.OpenAIBaseURL = f.URL
+		c.OpenAIKey = testAPIKey
+		c.Model = "gpt-test"
+		c.UpstreamTimeout = 2 * time.Second
+	}}, opts...)...)
+}
+
+// do sends one request and returns the response with its body read.
+func do(t testing.TB, method, url, token, body string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func addQuote(t testing.TB, app core.App, content, speaker string, episode int, approved bool, user string) *core.Record {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId(migrations.QuotesCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := core.NewRecord(c)
+	q.Set("content", content)
+	q.Set("speaker", speaker)
+	q.Set("episode", episode)
+	q.Set("is_apply", approved)
+	q.Set("user", user)
+	if err := app.Save(q); err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func chatRecords(t testing.TB, app core.App, user string) []*core.Record {
+	t.Helper()
+	recs, err := app.FindRecordsByFilter(migrations.ChatsCollection, "user = {:u}", "created", 0, 0, map[string]any{"u": user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestChatSendsGroundedRequestUpstream(t *testing.T) {
+	t.Parallel()
+	f := newFakeUpstream(t)
+	app := onlineApp(t, f, func(c *Config) { c.ContextMessages = 2 })
+	defer app.Cleanup()
+	user := newUser(t, app, "fan@example.com")
+	addQuote(t, app, "우리가 다행이라고 생각하는 순간이 제일 위험합니다.", "백승수", 3, true, "")
+	addQuote(t, app, "다행히 아직 승인 전인 대사", "임미선", 4, false, user.Id)
+	addQuote(t, app, "Excuses don't win games.", "Baek Seung-su", 2, true, "")
+	srv := startServer(t, app)
+	tok := authToken(t, user)
+
+	// two earlier exchanges; only the last two finished records are context
+	for _, q := range []string{"first question", "second question"} {
+		res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"`+q+`"}`)
+		if res.StatusCode != 201 {
+			t.Fatalf("expected 201, got %d: %s", res.StatusCode, body)
+		}
+	}
+	res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"  다행 관련 대사  ", "extra": 1}`)
+	if res.StatusCode != 201 {
+		t.Fatalf("expected 201, got %d: %s", res.StatusCode, body)
+	}
+	for _, want := range []string{`"content":"다행 관련 대사"`, `"status":"done"`, `"model":"gpt-test"`, `"remaining":2`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("expected %s in %s", want, body)
+		}
+	}
+	if strings.Contains(body, testAPIKey) {
+		t.Fatal("the API key leaked into the response")
+	}
+
+	got := f.received()
+	if len(got) != 3 {
+		t.Fatalf("expected 3 upstream requests, got %d", len(got))
+	}
+	last := got[2]
+	if last.Auth != "Bearer "+testAPIKey {
+		t.Fatalf("expected the key as bearer, got %q", last.Auth)
+	}
+	if last.Body.Model != "gpt-test" || last.Body.MaxTokens != maxAnswerTokens || last.Body.Stream {
+		t.Fatalf("unexpected model/max_tokens/stream: %+v", last.Body)
+	}
+	if last.Body.User != opaqueUser(user.Id) || strings.Contains(last.Body.User, user.Id) {
+		t.Fatalf("expected the opaque user %q, got %q", opaqueUser(user.Id), last.Body.User)
+	}
+	msgs := last.Body.Messages
+	if len(msgs) != 4 {
+		t.Fatalf("expected system + 2 context + question, got %d: %+v", len(msgs), msgs)
+	}
+	if msgs[0].Role != "system" || !strings.Contains(msgs[0].Content, "다행이라고 생각하는 순간") {
+		t.Fatalf("expected the approved matching quote in the system message, got %q", msgs[0].Content)
+	}
+	if strings.Contains(msgs[0].Content, "승인 전인") {
+		t.Fatal("a pending quote was sent upstream")
+	}
+	if msgs[1].Role != "user" || msgs[1].Content != "second question" || msgs[2].Role != "assistant" {
+		t.Fatalf("expected the last question and its answer as context, got %+v", msgs[1:3])
+	}
+	if msgs[3].Role != "user" || msgs[3].Content != "다행 관련 대사" {
+		t.Fatalf("expected the trimmed question last, got %+v", msgs[3])
+	}
+
+	recs := chatRecords(t, app, user.Id)
+	answer := recs[len(recs)-1]
+	if answer.GetString("role") != "assistant" || answer.GetInt("prompt_tokens") != 11 || answer.GetInt("completion_tokens") != 7 {
+		t.Fatalf("expected the token usage on the answer, got %v", answer.PublicExport())
+	}
+}
+
+func TestChatDailyLimitUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	f := newFakeUpstream(t)
+	app := onlineApp(t, f)
+	defer app.Cleanup()
+	user := newUser(t, app, "rush@example.com")
+	srv := startServer(t, app)
+	tok := authToken(t, user)
+
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	start := make(chan struct{})
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			res, _ := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"동시에"}`)
+			mu.Lock()
+			codes[res.StatusCode]++
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if codes[201] != 5 || codes[429] != 45 {
+		t.Fatalf("expected 5×201 and 45×429, got %v", codes)
+	}
+	if n := len(chatRecords(t, app, user.Id)); n != 10 {
+		t.Fatalf("expected 5 questions and 5 answers, got %d records", n)
+	}
+	if n := len(f.received()); n != 5 {
+		t.Fatalf("expected 5 upstream calls, got %d", n)
+	}
+}

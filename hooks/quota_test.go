@@ -1,0 +1,118 @@
+package hooks
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testClock is a clock a test moves by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+func TestDailyLimitHeadersAcrossSeoulMidnight(t *testing.T) {
+	t.Parallel()
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	clock := &testClock{now: time.Date(2026, 11, 25, 23, 59, 30, 200_000_000, seoul)}
+	app := setupTestApp(t, func(c *Config) { c.Now = clock.Now; c.DailyLimit = 2 })
+	defer app.Cleanup()
+	user := newUser(t, app, "night@example.com")
+	srv := startServer(t, app)
+	tok := authToken(t, user)
+	midnight := time.Date(2026, 11, 26, 0, 0, 0, 0, seoul)
+
+	for i := 1; i <= 2; i++ {
+		res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"밤"}`)
+		if res.StatusCode != 201 {
+			t.Fatalf("request %d: expected 201, got %d: %s", i, res.StatusCode, body)
+		}
+		if got := res.Header.Get("X-RateLimit-Remaining"); got != strconv.Itoa(2-i) {
+			t.Fatalf("request %d: expected remaining %d, got %s", i, 2-i, got)
+		}
+	}
+	res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"밤"}`)
+	if res.StatusCode != 429 {
+		t.Fatalf("expected 429, got %d: %s", res.StatusCode, body)
+	}
+	// 29.8 s to midnight, rounded up
+	want := map[string]string{
+		"Retry-After":           "30",
+		"X-RateLimit-Limit":     "2",
+		"X-RateLimit-Remaining": "0",
+		"X-RateLimit-Used":      "2",
+		"X-RateLimit-Reset":     strconv.FormatInt(midnight.Unix(), 10),
+		"RateLimit-Policy":      `"daily";q=2;w=86400`,
+		"RateLimit":             `"daily";r=0;t=30`,
+	}
+	for h, v := range want {
+		if got := res.Header.Get(h); got != v {
+			t.Fatalf("expected %s: %s, got %q", h, v, got)
+		}
+	}
+	if !strings.Contains(body, "2026-11-26T00:00:00+09:00") && !strings.Contains(body, "00:00") {
+		t.Fatalf("expected the message to name the reset, got %s", body)
+	}
+	if n := len(chatRecords(t, app, user.Id)); n != 4 {
+		t.Fatalf("expected the refused request to write nothing (4 records), got %d", n)
+	}
+
+	// 0.5 s before midnight the wait is still at least one second
+	clock.Set(midnight.Add(-500 * time.Millisecond))
+	res, _ = do(t, "GET", srv.URL+"/api/chat/quota", tok, "")
+	if got := res.Header.Get("RateLimit"); got != `"daily";r=0;t=1` {
+		t.Fatalf("expected t=1 just before midnight, got %q", got)
+	}
+
+	// after local midnight the count starts again
+	clock.Set(midnight.Add(time.Second))
+	res, body = do(t, "GET", srv.URL+"/api/chat/quota", tok, "")
+	wantBody := `{"limit":2,"used":0,"remaining":2,"reset":"2026-11-27T00:00:00+09:00","timezone":"Asia/Seoul"}`
+	if res.StatusCode != 200 || strings.TrimSpace(body) != wantBody {
+		t.Fatalf("expected %s, got %d %s", wantBody, res.StatusCode, body)
+	}
+	res, _ = do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"아침"}`)
+	if res.StatusCode != 201 || res.Header.Get("X-RateLimit-Remaining") != "1" {
+		t.Fatalf("expected a new day's request to pass, got %d remaining %s", res.StatusCode, res.Header.Get("X-RateLimit-Remaining"))
+	}
+}
+
+func TestDailyLimitPerUserOverrideAndSiteCap(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t, func(c *Config) { c.DailyLimit = 1; c.GlobalDailyLimit = 3 })
+	defer app.Cleanup()
+	vip := newUser(t, app, "vip@example.com")
+	vip.Set("daily_limit", 10)
+	if err := app.Save(vip); err != nil {
+		t.Fatal(err)
+	}
+	other := newUser(t, app, "other@example.com")
+	srv := startServer(t, app)
+
+	for i := 0; i < 3; i++ {
+		if res, body := do(t, "POST", srv.URL+"/api/chat", authToken(t, vip), `{"content":"hi"}`); res.StatusCode != 201 {
+			t.Fatalf("vip request %d: expected 201, got %d %s", i, res.StatusCode, body)
+		}
+	}
+	res, body := do(t, "POST", srv.URL+"/api/chat", authToken(t, vip), `{"content":"hi"}`)
+	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("expected 503 with Retry-After at the site cap, got %d %s", res.StatusCode, body)
+	}
+	if got := res.Header.Get("X-RateLimit-Remaining"); got != "7" {
+		t.Fatalf("expected the vip's own count unaffected (7 left), got %s", got)
+	}
+	res, _ = do(t, "POST", srv.URL+"/api/chat", authToken(t, other), `{"content":"hi"}`)
+	if res.StatusCode != 503 {
+		t.Fatalf("expected the site cap for everyone, got %d", res.StatusCode)
+	}
+	res, _ = do(t, "GET", srv.URL+"/api/chat/quota", authToken(t, other), "")
+	if res.Header.Get("X-RateLimit-Used") != "0" {
+		t.Fatalf("expected the refused user's count unchanged, got %s", res.Header.Get("X-RateLimit-Used"))
+	}
+}

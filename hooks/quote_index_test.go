@@ -1,0 +1,113 @@
+package hooks
+
+import (
+	"testing"
+
+	"stovebot/hooks/search"
+)
+
+func TestQuoteSearchFollowsApprovalsEditsAndDeletes(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t)
+	defer app.Cleanup()
+	first := addQuote(t, app, "우리가 다행이라고 생각하는 순간이 제일 위험합니다.", "백승수", 3, true, "")
+	addQuote(t, app, "핑계 대지 마세요. 결과로 말하세요.", "백승수", 1, true, "")
+	addQuote(t, app, "Excuses don't win games; effort does.", "Baek Seung-su", 2, true, "")
+	addQuote(t, app, "야구는 선수가 하는 겁니다.", "이세영", 5, true, "")
+	pending := addQuote(t, app, "다행스럽게도 아직 검토 중", "권경민", 7, false, "")
+
+	find := func(q string) []string {
+		t.Helper()
+		hits, err := search.Find(app.DB(), q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range hits {
+			out = append(out, h.Content)
+		}
+		return out
+	}
+	expectFirst := func(q, want string) {
+		t.Helper()
+		got := find(q)
+		if len(got) == 0 || got[0] != want {
+			t.Fatalf("%q: expected %q first, got %v", q, want, got)
+		}
+	}
+	expectNone := func(q string) {
+		t.Helper()
+		if got := find(q); len(got) != 0 {
+			t.Fatalf("%q: expected no match, got %v", q, got)
+		}
+	}
+
+	expectFirst("다행", first.GetString("content"))      // two syllables inside a longer word
+	expectFirst("다행이라는 말", first.GetString("content")) // a longer form of the word
+	expectFirst("핑계", "핑계 대지 마세요. 결과로 말하세요.")
+	expectFirst("선수", "야구는 선수가 하는 겁니다.")                                        // a word with a particle attached
+	expectFirst("이세영 대사", "야구는 선수가 하는 겁니다.")                                    // the speaker counts
+	expectFirst("Lines about excuses", "Excuses don't win games; effort does.") // case and prefix, stopwords ignored
+	expectFirst("excuse", "Excuses don't win games; effort does.")
+	expectNone("zebra crossing")
+	expectNone("검토")           // only in a pending quote
+	expectNone("?!…")          // nothing to search for
+	expectNone(`") OR 1=1 --`) // FTS syntax is quoted, not run
+
+	// approval puts a quote in; withdrawing takes it out
+	pending.Set("is_apply", true)
+	if err := app.Save(pending); err != nil {
+		t.Fatal(err)
+	}
+	expectFirst("검토", "다행스럽게도 아직 검토 중")
+	pending.Set("is_apply", false)
+	if err := app.Save(pending); err != nil {
+		t.Fatal(err)
+	}
+	expectNone("검토")
+
+	// an edit is searchable at once, and its old text is not
+	first.Set("content", "드림즈는 다시 일어섭니다.")
+	if err := app.Save(first); err != nil {
+		t.Fatal(err)
+	}
+	expectFirst("드림즈", "드림즈는 다시 일어섭니다.")
+	if got := find("위험"); len(got) != 0 {
+		t.Fatalf("expected the old text gone from the index, got %v", got)
+	}
+
+	// a deleted quote is gone
+	if err := app.Delete(first); err != nil {
+		t.Fatal(err)
+	}
+	expectNone("드림즈")
+
+	// a write that bypassed the hooks is repaired by a rebuild
+	if _, err := app.DB().NewQuery("UPDATE quotes SET is_apply = TRUE WHERE id = {:id}").Bind(map[string]any{"id": pending.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := search.InStep(app.DB()); ok {
+		t.Fatal("expected the index to be out of step after a raw write")
+	}
+	startServer(t, app) // OnServe rebuilds
+	expectFirst("검토", "다행스럽게도 아직 검토 중")
+}
+
+func TestSearchTermsSplitKoreanIntoBigrams(t *testing.T) {
+	t.Parallel()
+	scenarios := []struct{ in, terms, query string }{
+		{"다행이라고", "다행 행이 이라 라고", `"다행" OR "행이" OR "이라" OR "라고"`},
+		{"KBO리그 2군!", "kbo 리그 2군", `"kbo"* OR "리그" OR "2군"`},
+		{"공", "공", `"공"*`},
+		{"The line about Excuses", "the line about excuses", `"excuses"*`},
+		{"", "", ""},
+	}
+	for _, s := range scenarios {
+		if got := search.Terms(s.in); got != s.terms {
+			t.Fatalf("Terms(%q): expected %q, got %q", s.in, s.terms, got)
+		}
+		if got := search.Query(s.in); got != s.query {
+			t.Fatalf("Query(%q): expected %q, got %q", s.in, s.query, got)
+		}
+	}
+}
