@@ -90,7 +90,6 @@ func TestChatUpstreamFailuresAreNotCharged(t *testing.T) {
 	}
 }
 
-
 func TestChatRefusesBadRequests(t *testing.T) {
 	t.Parallel()
 	app := setupTestApp(t, func(c *Config) { c.MaxChars = 10 })
