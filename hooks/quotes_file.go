@@ -42,9 +42,12 @@ func ParseQuotes(data []byte) ([]QuoteRow, error) {
 	}
 	var rows []QuoteRow
 	var err error
-	if trimmed[0] == '[' {
+	switch trimmed[0] {
+	case '{':
+		return nil, errors.New("line 1: expected a JSON array of quotes, [{...}, {...}], not a single object")
+	case '[':
 		rows, err = parseQuotesJSON(data)
-	} else {
+	default:
 		rows, err = parseQuotesCSV(data)
 	}
 	if err != nil {
@@ -82,19 +85,33 @@ func (r *QuoteRow) normalize() error {
 
 func parseQuotesJSON(data []byte) ([]QuoteRow, error) {
 	lineAt := func(offset int64) int { return 1 + bytes.Count(data[:min(int(offset), len(data))], []byte("\n")) }
+	// next skips the blanks and the separating comma that InputOffset
+	// leaves before the next value
+	next := func(offset int64) int64 {
+		offset = min(offset, int64(len(data)))
+		return offset + int64(len(data[offset:])-len(bytes.TrimLeft(data[offset:], ", \t\r\n")))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if _, err := dec.Token(); err != nil { // the opening [
-		return nil, fmt.Errorf("line 1: not a JSON array: %w", err)
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') { // the opening [
+		return nil, errors.New("line 1: not a JSON array")
 	}
 	var rows []QuoteRow
 	for dec.More() {
-		start := dec.InputOffset()
+		start := next(dec.InputOffset())
+		if start >= int64(len(data)) {
+			break // the missing ] is reported below
+		}
+		line := lineAt(start)
 		var raw map[string]any
 		if err := dec.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("line %d: not a JSON object: %w", lineAt(start), jsonErrorText(err))
+			if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) {
+				return nil, fmt.Errorf(`line %d: each quote must be a JSON object such as {"content": "..."}`, line)
+			}
+			if se := (*json.SyntaxError)(nil); errors.As(err, &se) && se.Offset > start {
+				line = lineAt(se.Offset) // where the syntax breaks, inside the object
+			}
+			return nil, fmt.Errorf("line %d: not a JSON object: %w", line, jsonErrorText(err))
 		}
-		// the offset before Decode sits before the separating comma and blanks
-		line := lineAt(start + int64(len(data[start:])-len(bytes.TrimLeft(data[start:], ", \t\r\n"))))
 		row, err := quoteFromJSON(raw)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
@@ -102,8 +119,11 @@ func parseQuotesJSON(data []byte) ([]QuoteRow, error) {
 		row.Line = line
 		rows = append(rows, row)
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("line %d: the JSON array is not closed: %w", lineAt(dec.InputOffset()), err)
+	if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
+		return nil, fmt.Errorf("line %d: the JSON array is not closed", lineAt(int64(len(data))))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("line %d: unexpected data after the array", lineAt(next(dec.InputOffset())))
 	}
 	return rows, nil
 }
@@ -136,7 +156,10 @@ func quoteFromJSON(raw map[string]any) (QuoteRow, error) {
 				if ep != math.Trunc(ep) || ep < 1 {
 					return row, fmt.Errorf("episode %v is not a whole number of at least 1", ep)
 				}
-				row.Episode = int(min(ep, QuoteEpisodeMax+1))
+				if ep > QuoteEpisodeMax {
+					return row, fmt.Errorf("episode %v is not between 1 and %d", ep, QuoteEpisodeMax)
+				}
+				row.Episode = int(ep)
 			default:
 				return row, errors.New("episode must be a number")
 			}
@@ -157,6 +180,9 @@ func parseQuotesCSV(data []byte) ([]QuoteRow, error) {
 	cols := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
+		if _, twice := cols[h]; twice {
+			return nil, fmt.Errorf("line 1: column %q appears twice", h)
+		}
 		switch h {
 		case "content", "speaker", "episode":
 			cols[h] = i
