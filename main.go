@@ -41,6 +41,7 @@ func main() {
 		cmd.NewSuperuserCommand(app),
 		hooks.NewQuotesCommand(app),
 		hooks.NewUsageCommand(app, &cfg),
+		hooks.NewDoctorCommand(app, &cfg),
 	)
 
 	if err := app.Execute(); err != nil {

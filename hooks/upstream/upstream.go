@@ -32,6 +32,12 @@ var (
 	ErrFailed = errors.New("upstream failed")
 )
 
+// StatusError is the HTTP status of a refused upstream request, wrapped
+// with ErrFailed.
+type StatusError struct{ Code int }
+
+func (e *StatusError) Error() string { return fmt.Sprintf("status %d", e.Code) }
+
 // Config configures a Client.
 type Config struct {
 	BaseURL    string // e.g. https://api.openai.com/v1
@@ -119,11 +125,11 @@ func (w *watchdog) wrap(err error) error {
 	}
 	var apiErr *openai.APIError
 	if errors.As(err, &apiErr) {
-		return fmt.Errorf("%w: status %d", ErrFailed, apiErr.HTTPStatusCode)
+		return fmt.Errorf("%w: %w", ErrFailed, &StatusError{apiErr.HTTPStatusCode})
 	}
 	var reqErr *openai.RequestError
 	if errors.As(err, &reqErr) {
-		return fmt.Errorf("%w: status %d", ErrFailed, reqErr.HTTPStatusCode)
+		return fmt.Errorf("%w: %w", ErrFailed, &StatusError{reqErr.HTTPStatusCode})
 	}
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%w: %w", ErrFailed, context.Canceled)

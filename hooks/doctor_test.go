@@ -1,0 +1,51 @@
+package hooks
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestDoctor(t *testing.T) {
+	t.Parallel()
+	f := newFakeUpstream(t)
+	scenarios := []struct {
+		name     string
+		mode     string
+		cfg      func(*Config)
+		problems int
+		expect   []string
+	}{
+		{"offline", "", func(c *Config) {}, 0, []string{"ok   upstream", "answering offline from 0 approved quotes"}},
+		{"healthy upstream", "", func(c *Config) { c.OpenAIBaseURL, c.OpenAIKey, c.Model = f.URL, testAPIKey, "gpt-test" }, 0,
+			[]string{"ok   models", "serves gpt-test", "ok   completion"}},
+		{"unknown model", "", func(c *Config) { c.OpenAIBaseURL, c.Model = f.URL, "gpt-missing" }, 1,
+			[]string{"FAIL models", `"gpt-missing"`, "ok   completion"}},
+		{"failing upstream", "500", func(c *Config) { c.OpenAIBaseURL, c.OpenAIKey, c.Model = f.URL, testAPIKey, "gpt-test" }, 1,
+			[]string{"FAIL completion", "HTTP 500"}},
+		{"unreachable upstream", "", func(c *Config) { c.OpenAIBaseURL = "http://127.0.0.1:1/v1" }, 2,
+			[]string{"FAIL models", "cannot be reached", "FAIL completion"}},
+		{"bad setting", "", func(c *Config) { c.Timezone = "Mars/Olympus" }, 1, []string{"FAIL configuration", "Mars/Olympus"}},
+	}
+	for _, s := range scenarios {
+		f.set(s.mode)
+		app := setupTestApp(t)
+		cfg := testConfig()
+		s.cfg(&cfg)
+		var out bytes.Buffer
+		n := Doctor(context.Background(), app, &cfg, &out)
+		app.Cleanup()
+		if n != s.problems {
+			t.Fatalf("%s: expected %d problems, got %d:\n%s", s.name, s.problems, n, out.String())
+		}
+		for _, e := range s.expect {
+			if !strings.Contains(out.String(), e) {
+				t.Fatalf("%s: expected %q in:\n%s", s.name, e, out.String())
+			}
+		}
+		if strings.Contains(out.String(), testAPIKey) || strings.Contains(out.String(), upstreamSecretBody) {
+			t.Fatalf("%s: the report leaks the key or the upstream body:\n%s", s.name, out.String())
+		}
+	}
+}
