@@ -3,6 +3,7 @@ package hooks
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -161,5 +162,41 @@ func TestOfflineAnswersStreamFromApprovedQuotes(t *testing.T) {
 	res, body := do(t, "POST", srv.URL+"/api/chat", authToken(t, user), `{"content":"zebra crossing"}`)
 	if res.StatusCode != 201 || !strings.Contains(body, "quote board") {
 		t.Fatalf("expected a pointer to the quote board when nothing matches, got %d %s", res.StatusCode, body)
+	}
+}
+
+func TestChatStreamOutlivesTheServerWriteTimeout(t *testing.T) {
+	t.Parallel()
+	f := newFakeUpstream(t)
+	f.hold()
+	app := onlineApp(t, f, func(c *Config) { c.UpstreamTimeout = 1500 * time.Millisecond })
+	defer app.Cleanup()
+	user := newUser(t, app, "patient@example.com")
+	srv := startServerWithTimeout(t, app, 300*time.Millisecond)
+
+	_, next := openStream(t, context.Background(), srv.URL+"/api/chat", authToken(t, user), `{"content":"천천히"}`)
+	if ev, ok := next(); !ok || ev.name != "chat" {
+		t.Fatalf("expected the chat event, got %+v", ev)
+	}
+	time.Sleep(700 * time.Millisecond) // well past the write timeout
+	f.release()
+	var last sseEvent
+	for ev, ok := next(); ok; ev, ok = next() {
+		last = ev
+	}
+	if last.name != "done" {
+		t.Fatalf("expected the stream to finish after the write timeout, last event %+v", last)
+	}
+	// a plain JSON answer that comes late (a 504 after 1.5 s) is still cut
+	// by the timeout, which shows the server really has one
+	f.set("slow")
+	req, _ := http.NewRequest("POST", srv.URL+"/api/chat", strings.NewReader(`{"content":"json"}`))
+	req.Header.Set("Authorization", authToken(t, user))
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode == 201 && len(b) > 0 {
+			t.Fatal("expected the write timeout to cut a slow non-streaming answer")
+		}
 	}
 }

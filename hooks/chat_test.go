@@ -1,7 +1,11 @@
 package hooks
 
 import (
+	"bytes"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"net/http"
 	"strings"
 	"sync"
@@ -65,6 +69,28 @@ func addQuote(t testing.TB, app core.App, content, speaker string, episode int, 
 		t.Fatal(err)
 	}
 	return q
+}
+
+// assertKeyNotStored fails when any file of the data directory (databases,
+// logs) contains the API key.
+func assertKeyNotStored(t testing.TB, dir string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte(testAPIKey)) {
+			t.Fatalf("the API key is stored in %s", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func chatRecords(t testing.TB, app core.App, user string) []*core.Record {
@@ -138,6 +164,8 @@ func TestChatSendsGroundedRequestUpstream(t *testing.T) {
 	if msgs[3].Role != "user" || msgs[3].Content != "다행 관련 대사" {
 		t.Fatalf("expected the trimmed question last, got %+v", msgs[3])
 	}
+
+	assertKeyNotStored(t, app.DataDir())
 
 	recs := chatRecords(t, app, user.Id)
 	answer := recs[len(recs)-1]

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -13,6 +14,13 @@ import (
 // startServer serves app's routes (with every OnServe hook bound) on a real
 // HTTP server, for tests that need real concurrency or a real connection.
 func startServer(t testing.TB, app *tests.TestApp) *httptest.Server {
+	t.Helper()
+	return startServerWithTimeout(t, app, 0)
+}
+
+// startServerWithTimeout is startServer with the server's WriteTimeout set,
+// as PocketBase sets it (5 minutes) in production.
+func startServerWithTimeout(t testing.TB, app *tests.TestApp, writeTimeout time.Duration) *httptest.Server {
 	t.Helper()
 	r, err := apis.NewRouter(app)
 	if err != nil {
@@ -31,7 +39,9 @@ func startServer(t testing.TB, app *tests.TestApp) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config.WriteTimeout = writeTimeout
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv
 }
