@@ -1,0 +1,273 @@
+package hooks
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"stovebot/migrations"
+)
+
+// legacyHeaders fails unless res carries every header of want.
+func legacyHeaders(want map[string]string) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+		for k, v := range want {
+			if got := res.Header.Get(k); got != v {
+				t.Fatalf("expected %s: %q, got %q", k, v, got)
+			}
+		}
+	}
+}
+
+// legacyChecks runs every check in order.
+func legacyChecks(checks ...func(testing.TB, *tests.TestApp, *http.Response)) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, app *tests.TestApp, res *http.Response) {
+		for _, c := range checks {
+			c(t, app, res)
+		}
+	}
+}
+
+// legacyChatCount fails unless user has n chat records.
+func legacyChatCount(user string, n int) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+		if got := len(chatRecords(t, app, user)); got != n {
+			t.Fatalf("expected %d chats of %s, got %d", n, user, got)
+		}
+	}
+}
+
+func TestLegacyChatReadAndDelete(t *testing.T) {
+	t.Parallel()
+	alice := legacyAuth(legacyAliceToken)
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "list the caller's questions, newest first", Method: http.MethodGet, URL: "/chat", Headers: alice,
+			ExpectedStatus: 200,
+			ExpectedContent: []string{
+				`"total_items":2`,
+				`"items":[{"id":"` + legacyAliceQ2 + `","user":"alice@example.com","content":"This one failed","created_at":"20`,
+				`"chat_reply":null},{"id":"` + legacyAliceQ1 + `","user":"alice@example.com","content":"Who said 다행이다?"`,
+				`"chat_reply":{"id":"` + legacyAliceR1 + `","user":"alice@example.com","content":"Baek Seung-soo.","created_at":"20`,
+			},
+			NotExpectedContent: []string{"Bob's"},
+		},
+		{
+			Name: "list without a token", Method: http.MethodGet, URL: "/chat",
+			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
+		},
+		{
+			Name: "view a question with its answer", Method: http.MethodGet, URL: "/chat/" + legacyAliceQ1, Headers: alice,
+			ExpectedStatus: 200,
+			ExpectedContent: []string{
+				`"id":"` + legacyAliceQ1 + `"`, `"user":"alice@example.com"`,
+				`"chat_reply":{"id":"` + legacyAliceR1 + `"`,
+			},
+			NotExpectedContent: []string{`"links"`},
+		},
+		{
+			Name: "view a question without an answer", Method: http.MethodGet, URL: "/chat/" + legacyAliceQ2, Headers: alice,
+			ExpectedStatus: 200, ExpectedContent: []string{`"id":"` + legacyAliceQ2 + `"`, `"chat_reply":null`},
+		},
+		{
+			Name: "view another user's question", Method: http.MethodGet, URL: "/chat/" + legacyBobQ1, Headers: alice,
+			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}, NotExpectedContent: []string{"Bob's"},
+		},
+		{
+			Name: "view an answer's id", Method: http.MethodGet, URL: "/chat/" + legacyAliceR1, Headers: alice,
+			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
+		},
+		{
+			Name: "view an unknown id", Method: http.MethodGet, URL: "/chat/nosuchchat0000", Headers: alice,
+			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
+		},
+		{
+			Name: "view an id full of SQL", Method: http.MethodGet, URL: "/chat/x'%20OR%20'1'='1", Headers: alice,
+			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
+		},
+		{
+			Name: "view without a token", Method: http.MethodGet, URL: "/chat/" + legacyAliceQ1,
+			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
+		},
+		{
+			Name: "delete a question and its answer", Method: http.MethodDelete, URL: "/chat/" + legacyAliceQ1, Headers: alice,
+			ExpectedStatus: 204,
+			AfterTestFunc: legacyChecks(
+				legacyRecordGone(migrations.ChatsCollection, legacyAliceQ1, legacyAliceR1),
+				legacyRecordKept(migrations.ChatsCollection, legacyAliceQ2, legacyBobQ1, legacyBobR1),
+			),
+		},
+		{
+			Name: "delete another user's question", Method: http.MethodDelete, URL: "/chat/" + legacyBobQ1, Headers: alice,
+			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
+			AfterTestFunc:  legacyRecordKept(migrations.ChatsCollection, legacyBobQ1, legacyBobR1),
+		},
+		{
+			Name: "delete an answer's id", Method: http.MethodDelete, URL: "/chat/" + legacyAliceR1, Headers: alice,
+			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
+			AfterTestFunc:  legacyRecordKept(migrations.ChatsCollection, legacyAliceQ1, legacyAliceR1),
+		},
+		{
+			Name: "delete without a token", Method: http.MethodDelete, URL: "/chat/" + legacyAliceQ1,
+			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
+			AfterTestFunc:  legacyRecordKept(migrations.ChatsCollection, legacyAliceQ1, legacyAliceR1),
+		},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = func(t testing.TB) *tests.TestApp { return legacyApp(t) }
+		s.Test(t)
+	}
+}
+
+func TestLegacyChatAsk(t *testing.T) {
+	t.Parallel()
+	alice := legacyAuth(legacyAliceToken)
+	ask := func(content string) func(testing.TB, *tests.TestApp, *core.ServeEvent) {
+		return func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			if res := legacyDo(t, e, http.MethodPost, "/chat", `{"content":"`+content+`"}`, alice); res.Code != http.StatusCreated {
+				t.Fatalf("expected the first request to answer 201, got %d: %s", res.Code, res.Body)
+			}
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "ask: 201 with the answer, links and the quota headers", Method: http.MethodPost, URL: "/chat",
+			Headers: alice, Body: strings.NewReader(`{"content":"  다행 🙏 '; DROP TABLE chats;--  "}`),
+			ExpectedStatus: 201,
+			ExpectedContent: []string{
+				`"user":"alice@example.com","content":"다행 🙏 '; DROP TABLE chats;--","created_at":"20`,
+				`"chat_reply":{"id":"`,
+				`"links":[{"rel":"self","href":"http://example.com/chat/`,
+				`"method":"GET"},{"rel":"delete","href":"http://example.com/chat/`,
+				`"method":"DELETE"}]`,
+			},
+			AfterTestFunc: legacyChecks(
+				legacyHeaders(map[string]string{
+					"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4", "X-RateLimit-Used": "1",
+					"RateLimit-Policy": `"daily";q=5;w=86400`,
+				}),
+				legacyChatCount(legacyAliceID, 3+2),
+				func(t testing.TB, app *tests.TestApp, res *http.Response) {
+					var body struct {
+						ID    string `json:"id"`
+						Links []legacyLink
+					}
+					legacyDecode(t, res.Body, &body)
+					q, err := app.FindRecordById(migrations.ChatsCollection, body.ID)
+					if err != nil || q.GetString("status") != statusDone || q.GetString("reply") == "" {
+						t.Fatalf("expected a done question with its answer, got %v %v", q, err)
+					}
+					if want := "http://example.com/chat/" + body.ID; body.Links[0].Link != want {
+						t.Fatalf("expected the self link %s, got %s", want, body.Links[0].Link)
+					}
+				},
+			),
+		},
+		{
+			Name: "over the daily limit: 429, Retry-After, nothing written", Method: http.MethodPost, URL: "/chat",
+			TestAppFactory: func(t testing.TB) *tests.TestApp {
+				return legacyApp(t, func(c *Config) { c.DailyLimit = 1 })
+			},
+			Headers: alice, Body: strings.NewReader(`{"content":"one more"}`),
+			BeforeTestFunc: ask("the only one"),
+			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`, `1 chat requests`},
+			AfterTestFunc: legacyChecks(
+				legacyHeaders(map[string]string{"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "1"}),
+				func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+					if res.Header.Get("Retry-After") == "" || res.Header.Get("Retry-After") == "0" {
+						t.Fatalf("expected a Retry-After, got %q", res.Header.Get("Retry-After"))
+					}
+				},
+				legacyChatCount(legacyAliceID, 3+2),
+			),
+		},
+		{
+			Name: "an upstream failure: 502, the question failed, not charged", Method: http.MethodPost, URL: "/chat",
+			TestAppFactory: func(t testing.TB) *tests.TestApp {
+				f := newFakeUpstream(t)
+				f.set("500")
+				return legacyApp(t, func(c *Config) {
+					c.OpenAIBaseURL = f.URL
+					c.UpstreamTimeout = 2 * time.Second
+				})
+			},
+			Headers: alice, Body: strings.NewReader(`{"content":"will fail"}`),
+			ExpectedStatus:     502,
+			ExpectedContent:    []string{`"status":502`},
+			NotExpectedContent: []string{upstreamSecretBody},
+			AfterTestFunc: legacyChecks(
+				legacyHeaders(map[string]string{"X-RateLimit-Remaining": "5", "X-RateLimit-Used": "0"}),
+				func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+					recs := chatRecords(t, app, legacyAliceID)
+					last := recs[len(recs)-1]
+					if last.GetString("content") != "will fail" || last.GetString("status") != statusFailed {
+						t.Fatalf("expected the question saved as failed, got %q %q", last.GetString("content"), last.GetString("status"))
+					}
+				},
+			),
+		},
+		{
+			Name: "a blocked user", Method: http.MethodPost, URL: "/chat", Headers: alice,
+			Body: strings.NewReader(`{"content":"hello"}`),
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+				u, err := app.FindRecordById(migrations.UsersCollection, legacyAliceID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				u.Set("blocked", true)
+				legacySave(t, app, u)
+			},
+			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`},
+			AfterTestFunc:  legacyChatCount(legacyAliceID, 3),
+		},
+		{
+			Name: "empty content", Method: http.MethodPost, URL: "/chat", Headers: alice,
+			Body:           strings.NewReader(`{"content":"   "}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_required"`},
+			AfterTestFunc: legacyChecks(
+				legacyHeaders(map[string]string{"X-RateLimit-Remaining": "5"}),
+				legacyChatCount(legacyAliceID, 3),
+			),
+		},
+		{
+			Name: "content over the limit", Method: http.MethodPost, URL: "/chat", Headers: alice,
+			Body:           strings.NewReader(`{"content":"` + strings.Repeat("가", 2001) + `"}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_max_chars"`},
+			AfterTestFunc:  legacyChatCount(legacyAliceID, 3),
+		},
+		{
+			Name: "content of the wrong type", Method: http.MethodPost, URL: "/chat", Headers: alice,
+			Body:           strings.NewReader(`{"content":["hello"]}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_invalid_type"`},
+			AfterTestFunc: legacyChecks(
+				legacyHeaders(map[string]string{"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "5"}),
+				legacyChatCount(legacyAliceID, 3),
+			),
+		},
+		{
+			Name: "invalid JSON", Method: http.MethodPost, URL: "/chat", Headers: alice,
+			Body:           strings.NewReader(`{"content":`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"message":"The body is not a valid JSON object."`},
+			AfterTestFunc: legacyChecks(
+				legacyHeaders(map[string]string{"X-RateLimit-Limit": "5"}),
+				legacyChatCount(legacyAliceID, 3),
+			),
+		},
+		{
+			Name: "ask without a token", Method: http.MethodPost, URL: "/chat",
+			Body:           strings.NewReader(`{"content":"hello"}`),
+			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
+			AfterTestFunc:  legacyChatCount(legacyAliceID, 3),
+		},
+	}
+	for _, s := range scenarios {
+		if s.TestAppFactory == nil {
+			s.TestAppFactory = func(t testing.TB) *tests.TestApp { return legacyApp(t) }
+		}
+		s.Test(t)
+	}
+}
