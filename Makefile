@@ -4,7 +4,7 @@ export GOTOOLCHAIN := go1.27.3
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.Version=$(VERSION)
 
-.PHONY: run build test test-go lint bench
+.PHONY: run build test test-go lint bench deploy
 
 ## run: build ./stovebot and serve on http://127.0.0.1:8090 with data in ./pb_data
 run: build
@@ -25,3 +25,8 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; else echo "staticcheck not installed, skipped"; fi
+
+## deploy: build for HOST's architecture, install stovebot there as a systemd service with HTTPS for DOMAIN (DRY_RUN=1 prints the commands)
+deploy:
+	@if [ -z "$(HOST)" ] || [ -z "$(DOMAIN)" ] || [ -z "$(EMAIL)" ]; then echo "usage: make deploy HOST=user@host DOMAIN=chat.example.com EMAIL=you@example.com"; exit 2; fi
+	deploy/deploy.sh "$(HOST)" "$(DOMAIN)" "$(EMAIL)"
