@@ -108,6 +108,7 @@ func (c Config) caURL() string {
 // it is PocketBase's plain HTTP server; with domains it serves HTTPS with
 // certmagic certificates stored under app.DataDir()/certmagic.
 func Serve(app core.App, cfg Config) error {
+	bindBackupExclusion(app)
 	if len(cfg.Domains) == 0 {
 		if cfg.HTTPSAddr != "" {
 			return ErrHTTPSWithoutDomain

@@ -1,6 +1,7 @@
 package certs
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -264,6 +265,23 @@ func TestHTTP01CertificateIsIssuedAndReusedAfterRestart(t *testing.T) {
 				t.Fatalf("expected Location %q, got %q", s.expectedTarget, got)
 			}
 		})
+	}
+
+	// PocketBase's backups leave the certificates and keys out.
+	if err := first.app.CreateBackup(context.Background(), "test.zip"); err != nil {
+		t.Fatal(err)
+	}
+	archive, err := zip.OpenReader(filepath.Join(dataDir, core.LocalBackupsDirName, "test.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range archive.File {
+		names = append(names, f.Name)
+	}
+	archive.Close()
+	if !slices.Contains(names, "data.db") || slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, StorageDirName) }) {
+		t.Fatalf("expected a backup with data.db and without %s/, got %v", StorageDirName, names)
 	}
 
 	first.stop(t)

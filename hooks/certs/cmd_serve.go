@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ const (
 	EnvACMEEmail  = "STOVEBOT_ACME_EMAIL"
 	EnvACMECA     = "STOVEBOT_ACME_CA"
 	EnvACMECARoot = "STOVEBOT_ACME_CA_ROOT"
+	EnvOrigins    = "STOVEBOT_ORIGINS" // comma-separated, as --origins
 )
 
 // NewServeCommand returns the `serve [domain(s)]` command that replaces
@@ -58,8 +60,8 @@ the data directory (pb_data/certmagic).`,
 	}
 
 	flags := command.PersistentFlags()
-	flags.StringSliceVar(&cfg.AllowedOrigins, "origins", []string{"*"},
-		"CORS allowed domain origins list")
+	flags.StringSliceVar(&cfg.AllowedOrigins, "origins", originsFromEnv(),
+		"CORS allowed domain origins list (env "+EnvOrigins+")")
 	flags.StringVar(&cfg.HTTPAddr, "http", "",
 		"TCP address to listen for the HTTP server\n(with domains: ACME challenges and redirects to HTTPS, default 0.0.0.0:80; without: the app, default 127.0.0.1:8090)")
 	flags.StringVar(&cfg.HTTPSAddr, "https", "",
@@ -72,6 +74,21 @@ the data directory (pb_data/certmagic).`,
 		"PEM file of root certificates to trust for the ACME directory, for a private CA (env "+EnvACMECARoot+")")
 
 	return command
+}
+
+// originsFromEnv is the --origins default: STOVEBOT_ORIGINS split at commas,
+// or "*" (any origin, PocketBase's default).
+func originsFromEnv() []string {
+	var origins []string
+	for _, o := range strings.Split(os.Getenv(EnvOrigins), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	if len(origins) == 0 {
+		return []string{"*"}
+	}
+	return origins
 }
 
 // validateCA accepts empty, "staging" or an absolute http(s) URL.

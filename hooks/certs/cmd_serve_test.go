@@ -130,6 +130,21 @@ func TestServeCommandRejectsBadFlags(t *testing.T) {
 	}
 }
 
+func TestOriginsFromTheEnvironment(t *testing.T) {
+	scenarios := []struct{ env, expected string }{
+		{"", "[*]"},
+		{" , ", "[*]"},
+		{"https://a.example, https://b.example", "[https://a.example,https://b.example]"},
+	}
+	for _, s := range scenarios {
+		t.Setenv(EnvOrigins, s.env)
+		flag := NewServeCommand(core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})).PersistentFlags().Lookup("origins")
+		if flag.DefValue != s.expected {
+			t.Fatalf("expected --origins default %s for %q, got %s", s.expected, s.env, flag.DefValue)
+		}
+	}
+}
+
 func TestCAURL(t *testing.T) {
 	scenarios := []struct{ ca, expected string }{
 		{"", "https://acme-v02.api.letsencrypt.org/directory"},
