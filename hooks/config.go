@@ -153,6 +153,12 @@ func (cfg *Config) Validate() error {
 	if cfg.ContextMessages < 0 {
 		errs = append(errs, fmt.Errorf("context-messages: must be 0 or more, got %d", cfg.ContextMessages))
 	}
+	for _, p := range cfg.oauth2Providers() {
+		if (p.clientID == "") != (p.secret == "") {
+			prefix := strings.ToUpper(p.name)
+			errs = append(errs, fmt.Errorf("%s_CLIENT_ID and %s_CLIENT_SECRET: set both or neither", prefix, prefix))
+		}
+	}
 	if cfg.OpenAIBaseURL != "" {
 		u, err := url.Parse(cfg.OpenAIBaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -27,6 +27,7 @@ func Register(app core.App, cfg Config) error {
 	bindChatHooks(app)
 	bindProtectedFields(app)
 	bindQuoteIndex(app)
+	bindOAuth2(app, &cfg)
 	chat := newChatService(app, &cfg) // shared by /api/chat and the legacy POST /chat
 	bindChatRoutes(app, chat)
 	bindLegacyAPI(app, chat)
