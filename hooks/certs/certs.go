@@ -40,8 +40,8 @@ import (
 // Defaults for the listen addresses.
 const (
 	DefaultPlainAddr = "127.0.0.1:8090" // without domains
-	DefaultHTTPAddr  = "0.0.0.0:80"     // with domains: challenges and redirects
-	DefaultHTTPSAddr = "0.0.0.0:443"    // with domains
+	DefaultHTTPAddr  = ":80"            // with domains: challenges and redirects, IPv4 and IPv6
+	DefaultHTTPSAddr = ":443"           // with domains, IPv4 and IPv6
 )
 
 // StagingCA is the value of [Config.CA] (and --acme-ca) that selects

@@ -38,8 +38,8 @@ Without domains it serves plain HTTP on 127.0.0.1:8090 (see --http).
 
 With domains (serve chat.example.com) it obtains and renews certificates from
 an ACME CA (Let's Encrypt unless --acme-ca says otherwise), serves HTTPS with
-HTTP/2 and HSTS on 0.0.0.0:443, and on 0.0.0.0:80 answers ACME challenges and
-redirects everything else to HTTPS. The domains' DNS must point at this host
+HTTP/2 and HSTS on port 443, and on port 80 answers ACME challenges and
+redirects everything else to HTTPS (both on every IPv4 and IPv6 address). The domains' DNS must point at this host
 and both ports must be reachable from the internet. Certificates are kept in
 the data directory (pb_data/certmagic).`,
 		SilenceUsage: true,
@@ -63,9 +63,9 @@ the data directory (pb_data/certmagic).`,
 	flags.StringSliceVar(&cfg.AllowedOrigins, "origins", originsFromEnv(),
 		"CORS allowed domain origins list (env "+EnvOrigins+")")
 	flags.StringVar(&cfg.HTTPAddr, "http", "",
-		"TCP address to listen for the HTTP server\n(with domains: ACME challenges and redirects to HTTPS, default 0.0.0.0:80; without: the app, default 127.0.0.1:8090)")
+		"TCP address to listen for the HTTP server\n(with domains: ACME challenges and redirects to HTTPS, default :80, every address; without: the app, default 127.0.0.1:8090)")
 	flags.StringVar(&cfg.HTTPSAddr, "https", "",
-		"TCP address to listen for the HTTPS server\n(only with domains, default 0.0.0.0:443)")
+		"TCP address to listen for the HTTPS server\n(only with domains, default :443, every address)")
 	flags.StringVar(&cfg.Email, "acme-email", os.Getenv(EnvACMEEmail),
 		"contact email of the ACME account (env "+EnvACMEEmail+")")
 	flags.StringVar(&cfg.CA, "acme-ca", os.Getenv(EnvACMECA),
