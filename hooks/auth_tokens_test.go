@@ -129,6 +129,11 @@ func TestLegacyLogoutEndsEveryEarlierToken(t *testing.T) {
 			},
 		},
 		{
+			Name: "a superuser can sign out everywhere too", Method: http.MethodPost, URL: "/api/logout-all",
+			Headers: legacyAuth(legacySuperToken), ExpectedStatus: 204,
+			AfterTestFunc: legacyTokenDead(legacySuperID, legacySuperToken),
+		},
+		{
 			Name: "logout-all without a token", Method: http.MethodPost, URL: "/api/logout-all",
 			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
 		},

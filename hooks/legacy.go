@@ -205,9 +205,44 @@ func (b *legacyBody) err(e *core.RequestEvent) error {
 // legacySaveError turns a failed save into a 400 naming the fields when it
 // is a validation error, and a 500 (logged) otherwise.
 func legacySaveError(e *core.RequestEvent, err error, what string) error {
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
 	var verrs validation.Errors
 	if errors.As(err, &verrs) {
 		return e.BadRequestError(fmt.Sprintf("Failed to save the %s.", what), verrs)
 	}
 	return e.InternalServerError(fmt.Sprintf("Failed to save the %s.", what), err)
+}
+
+// errLegacyRuleRefused is returned by legacyCreate when the collection's
+// create rule refuses the record.
+var errLegacyRuleRefused = errors.New("the collection's create rule refused the record")
+
+// legacyCreate saves the new record r if its collection's create rule,
+// evaluated for the request with submitted as the body, allows it. The rule
+// is checked against the saved row inside the transaction, which a refusal
+// rolls back: the effect of PocketBase's own create check, without a
+// second implementation of the rules.
+func legacyCreate(e *core.RequestEvent, r *core.Record, submitted map[string]any) error {
+	info, err := legacyRequestInfo(e)
+	if err != nil {
+		return err
+	}
+	checked := *info
+	checked.Body = submitted
+	return e.App.RunInTransaction(func(txApp core.App) error {
+		if err := txApp.Save(r); err != nil {
+			return err
+		}
+		ok, err := txApp.CanAccessRecord(r, &checked, r.Collection().CreateRule)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errLegacyRuleRefused
+		}
+		return nil
+	})
 }

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -58,7 +59,7 @@ func legacyJoin(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	if users.CreateRule == nil || !users.PasswordAuth.Enabled {
+	if !users.PasswordAuth.Enabled {
 		return e.ForbiddenError("Sign-up is disabled on this site.", nil)
 	}
 	body, err := readLegacyBody(e)
@@ -82,7 +83,11 @@ func legacyJoin(e *core.RequestEvent) error {
 	user.SetEmail(email)
 	user.SetPassword(password)
 	user.Set("nickname", nickname)
-	if err := e.App.Save(user); err != nil {
+	err = legacyCreate(e, user, map[string]any{"email": email, "password": password, "nickname": nickname})
+	if errors.Is(err, errLegacyRuleRefused) {
+		return e.ForbiddenError("Sign-up is disabled on this site.", nil)
+	}
+	if err != nil {
 		return legacySaveError(e, err, "account")
 	}
 	return e.JSON(http.StatusCreated, legacyJoined{

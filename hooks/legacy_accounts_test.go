@@ -33,32 +33,32 @@ func TestLegacyJoin(t *testing.T) {
 			Name: "unicode, emoji and SQL in the nickname are stored as text", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`{"email":"emoji@example.com","password":"password123","nickname":"백승수 ⚾🔥'; DROP TABLE users;--"}`),
 			ExpectedStatus: 201, ExpectedContent: []string{`"nickname":"백승수 ⚾🔥'; DROP TABLE users;--"`},
-			AfterTestFunc:  legacyRecordCount(migrations.UsersCollection, 4),
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 4),
 		},
 		{
 			Name: "a form body works as it did with DRF", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`email=form%40example.com&password=12345678&nickname=2024`),
 			Headers:        map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
 			ExpectedStatus: 201, ExpectedContent: []string{`"email":"form@example.com"`, `"nickname":"2024"`},
-			AfterTestFunc:  legacyUserSignsIn("form@example.com", "12345678"),
+			AfterTestFunc: legacyUserSignsIn("form@example.com", "12345678"),
 		},
 		{
 			Name: "a taken email", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`{"email":"alice@example.com","password":"password123"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"email":{"code":"validation_not_unique"`},
-			AfterTestFunc:  legacyRecordCount(migrations.UsersCollection, 3),
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
 		},
 		{
 			Name: "a bad email", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`{"email":"not-an-email","password":"password123"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"email":{"code":"validation_is_email"`},
-			AfterTestFunc:  legacyRecordCount(migrations.UsersCollection, 3),
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
 		},
 		{
 			Name: "a short password", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`{"email":"short@example.com","password":"short"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"password":{"code":"validation_min_text_constraint"`},
-			AfterTestFunc:  legacyRecordCount(migrations.UsersCollection, 3),
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
 		},
 		{
 			Name: "no email and no password", Method: http.MethodPost, URL: "/accounts/join",
@@ -82,7 +82,7 @@ func TestLegacyJoin(t *testing.T) {
 			Name: "a nickname over 40 characters", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`{"email":"long@example.com","password":"password123","nickname":"` + strings.Repeat("가", 41) + `"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"nickname":{"code":"validation_max_text_constraint"`},
-			AfterTestFunc:  legacyRecordCount(migrations.UsersCollection, 3),
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
 		},
 		{
 			Name: "an admin field cannot be set at sign-up", Method: http.MethodPost, URL: "/accounts/join",
@@ -99,6 +99,22 @@ func TestLegacyJoin(t *testing.T) {
 			},
 		},
 		{
+			Name: "sign-up is refused when the users create rule allows none", Method: http.MethodPost, URL: "/accounts/join",
+			Body: strings.NewReader(`{"email":"late@example.com","password":"password123"}`),
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+				c, err := app.FindCollectionByNameOrId(migrations.UsersCollection)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.CreateRule = nil // superusers only
+				if err := app.Save(c); err != nil {
+					t.Fatal(err)
+				}
+			},
+			ExpectedStatus: 403, ExpectedContent: []string{`"message":"Sign-up is disabled on this site."`},
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
+		},
+		{
 			Name: "the 11th sign-up from one address within a minute is rate-limited", Method: http.MethodPost, URL: "/accounts/join",
 			Body: strings.NewReader(`{"email":"eleventh@example.com","password":"password123"}`),
 			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
@@ -110,7 +126,7 @@ func TestLegacyJoin(t *testing.T) {
 				}
 			},
 			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`},
-			AfterTestFunc:  legacyRecordCount(migrations.UsersCollection, 3),
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
 		},
 	}
 	for _, s := range scenarios {
@@ -201,7 +217,7 @@ func TestLegacyLogin(t *testing.T) {
 				}
 			},
 			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`},
-			AfterTestFunc:  legacyNoSignIn(legacyAliceID),
+			AfterTestFunc: legacyNoSignIn(legacyAliceID),
 		},
 	}
 	for _, s := range scenarios {
@@ -273,21 +289,21 @@ func TestLegacyProfile(t *testing.T) {
 			Headers:        legacyAuth(legacyAliceToken),
 			Body:           strings.NewReader(`{"password":"new-password-456","old_password":"wrong","nickname":"changed"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"old_password":{"code":"validation_invalid_old_password"`},
-			AfterTestFunc:  legacyProfileUnchanged,
+			AfterTestFunc: legacyProfileUnchanged,
 		},
 		{
 			Name: "a new password without old_password", Method: http.MethodPut, URL: "/accounts/profile",
 			Headers:        legacyAuth(legacyAliceToken),
 			Body:           strings.NewReader(`{"password":"new-password-456"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"old_password":{"code":"validation_invalid_old_password"`},
-			AfterTestFunc:  legacyProfileUnchanged,
+			AfterTestFunc: legacyProfileUnchanged,
 		},
 		{
 			Name: "a new password that is too short", Method: http.MethodPut, URL: "/accounts/profile",
 			Headers:        legacyAuth(legacyAliceToken),
 			Body:           strings.NewReader(`{"password":"short","old_password":"password123"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"password":{"code":"validation_min_text_constraint"`},
-			AfterTestFunc:  legacyProfileUnchanged,
+			AfterTestFunc: legacyProfileUnchanged,
 		},
 		{
 			Name: "an admin field", Method: http.MethodPut, URL: "/accounts/profile", Headers: legacyAuth(legacyAliceToken),
@@ -302,13 +318,13 @@ func TestLegacyProfile(t *testing.T) {
 			Name: "a nickname of the wrong type", Method: http.MethodPut, URL: "/accounts/profile", Headers: legacyAuth(legacyAliceToken),
 			Body:           strings.NewReader(`{"nickname":42}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"nickname":{"code":"validation_invalid_type"`},
-			AfterTestFunc:  legacyProfileUnchanged,
+			AfterTestFunc: legacyProfileUnchanged,
 		},
 		{
 			Name: "update without a token", Method: http.MethodPut, URL: "/accounts/profile",
 			Body:           strings.NewReader(`{"nickname":"changed"}`),
 			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
-			AfterTestFunc:  legacyProfileUnchanged,
+			AfterTestFunc: legacyProfileUnchanged,
 		},
 		{
 			Name: "delete the account and its data as SPEC section 2 says", Method: http.MethodDelete, URL: "/accounts/profile",
@@ -331,7 +347,7 @@ func TestLegacyProfile(t *testing.T) {
 		{
 			Name: "delete without a token", Method: http.MethodDelete, URL: "/accounts/profile",
 			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
-			AfterTestFunc:  legacyRecordKept(migrations.UsersCollection, legacyAliceID),
+			AfterTestFunc: legacyRecordKept(migrations.UsersCollection, legacyAliceID),
 		},
 	}
 	for _, s := range scenarios {

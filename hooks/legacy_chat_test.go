@@ -104,17 +104,17 @@ func TestLegacyChatReadAndDelete(t *testing.T) {
 		{
 			Name: "delete another user's question", Method: http.MethodDelete, URL: "/chat/" + legacyBobQ1, Headers: alice,
 			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
-			AfterTestFunc:  legacyRecordKept(migrations.ChatsCollection, legacyBobQ1, legacyBobR1),
+			AfterTestFunc: legacyRecordKept(migrations.ChatsCollection, legacyBobQ1, legacyBobR1),
 		},
 		{
 			Name: "delete an answer's id", Method: http.MethodDelete, URL: "/chat/" + legacyAliceR1, Headers: alice,
 			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
-			AfterTestFunc:  legacyRecordKept(migrations.ChatsCollection, legacyAliceQ1, legacyAliceR1),
+			AfterTestFunc: legacyRecordKept(migrations.ChatsCollection, legacyAliceQ1, legacyAliceR1),
 		},
 		{
 			Name: "delete without a token", Method: http.MethodDelete, URL: "/chat/" + legacyAliceQ1,
 			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
-			AfterTestFunc:  legacyRecordKept(migrations.ChatsCollection, legacyAliceQ1, legacyAliceR1),
+			AfterTestFunc: legacyRecordKept(migrations.ChatsCollection, legacyAliceQ1, legacyAliceR1),
 		},
 	}
 	for _, s := range scenarios {
@@ -222,7 +222,7 @@ func TestLegacyChatAsk(t *testing.T) {
 				legacySave(t, app, u)
 			},
 			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`},
-			AfterTestFunc:  legacyChatCount(legacyAliceID, 3),
+			AfterTestFunc: legacyChatCount(legacyAliceID, 3),
 		},
 		{
 			Name: "empty content", Method: http.MethodPost, URL: "/chat", Headers: alice,
@@ -237,7 +237,7 @@ func TestLegacyChatAsk(t *testing.T) {
 			Name: "content over the limit", Method: http.MethodPost, URL: "/chat", Headers: alice,
 			Body:           strings.NewReader(`{"content":"` + strings.Repeat("가", 2001) + `"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_max_chars"`},
-			AfterTestFunc:  legacyChatCount(legacyAliceID, 3),
+			AfterTestFunc: legacyChatCount(legacyAliceID, 3),
 		},
 		{
 			Name: "content of the wrong type", Method: http.MethodPost, URL: "/chat", Headers: alice,
@@ -261,7 +261,7 @@ func TestLegacyChatAsk(t *testing.T) {
 			Name: "ask without a token", Method: http.MethodPost, URL: "/chat",
 			Body:           strings.NewReader(`{"content":"hello"}`),
 			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
-			AfterTestFunc:  legacyChatCount(legacyAliceID, 3),
+			AfterTestFunc: legacyChatCount(legacyAliceID, 3),
 		},
 	}
 	for _, s := range scenarios {

@@ -171,7 +171,7 @@ func TestLegacyPaginationBounds(t *testing.T) {
 	scenarios := []tests.ApiScenario{
 		{
 			Name: "an empty list is one page", Method: http.MethodGet, URL: "/chat", Headers: legacyAuth(legacyCarolToken),
-			ExpectedStatus: 200,
+			ExpectedStatus:  200,
 			ExpectedContent: []string{`"items":[]`, `"total_items":0`, `"total_pages":1`, `"page":1`},
 			AfterTestFunc: legacyWantPage{page: 1, perPage: 10, totalItems: 0, totalPages: 1,
 				links: []string{"first 1", "last 1"}}.check,

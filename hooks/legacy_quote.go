@@ -165,30 +165,8 @@ func legacyQuoteCreate(e *core.RequestEvent) error {
 	}
 	applied["user"] = e.Auth.Id
 
-	info, err := legacyRequestInfo(e)
-	if err != nil {
-		return err
-	}
-	checked := *info
-	checked.Body = applied
-
-	// The create rule is checked against the saved record inside the
-	// transaction, which a refusal rolls back.
-	errRefused := errors.New("create rule refused")
-	err = e.App.RunInTransaction(func(txApp core.App) error {
-		if err := txApp.Save(q); err != nil {
-			return err
-		}
-		ok, err := txApp.CanAccessRecord(q, &checked, quotes.CreateRule)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return errRefused
-		}
-		return nil
-	})
-	if errors.Is(err, errRefused) {
+	err = legacyCreate(e, q, applied)
+	if errors.Is(err, errLegacyRuleRefused) {
 		return e.ForbiddenError("You are not allowed to submit quotes.", nil)
 	}
 	if err != nil {

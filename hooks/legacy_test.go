@@ -271,8 +271,8 @@ func TestLegacyRefusesBadBodies(t *testing.T) {
 		},
 		{
 			Name: "an unsupported content type", Method: http.MethodPut, URL: "/accounts/profile",
-			Body:    strings.NewReader(`nickname=x`),
-			Headers: map[string]string{"Authorization": legacyAliceToken, "Content-Type": "text/plain"},
+			Body:           strings.NewReader(`nickname=x`),
+			Headers:        map[string]string{"Authorization": legacyAliceToken, "Content-Type": "text/plain"},
 			ExpectedStatus: 400, ExpectedContent: []string{`Content-Type: application/json`},
 		},
 		{
