@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/caddyserver/certmagic"
@@ -156,6 +157,9 @@ func bindWriteTimeout(app core.App, d time.Duration) {
 
 // serveTLS is Serve with domains.
 func serveTLS(app core.App, cfg Config) error {
+	if err := validateDomains(cfg.Domains); err != nil {
+		return err
+	}
 	httpHost, httpPort, err := splitPort(cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("--http: %w", err)
@@ -253,6 +257,17 @@ func serveTLS(app core.App, cfg Config) error {
 		AllowedOrigins:     cfg.AllowedOrigins,
 		CertificateDomains: cfg.Domains,
 	}))
+}
+
+// validateDomains accepts host names only: no scheme, port or path, and no
+// wildcard, which needs the DNS challenge that stovebot does not do.
+func validateDomains(domains []string) error {
+	for _, d := range domains {
+		if !certmagic.SubjectQualifiesForCert(d) || strings.ContainsAny(d, ":/*") {
+			return fmt.Errorf("domain %q: expected a host name such as chat.example.com", d)
+		}
+	}
+	return nil
 }
 
 // tlsConfig is the HTTPS server's TLS configuration: certmagic's

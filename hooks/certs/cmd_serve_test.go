@@ -112,6 +112,9 @@ func TestServeCommandRejectsBadFlags(t *testing.T) {
 		{"ca from the environment", "ftp://ca.example/dir", []string{testDomain}, "--acme-ca"},
 		{"missing root file", "", []string{"--acme-ca-root", filepath.Join(t.TempDir(), "none.pem"), testDomain}, "--acme-ca-root"},
 		{"root file without PEM", "", []string{"--acme-ca-root", notPEM, testDomain}, "no PEM certificate"},
+		{"domain with a scheme", "", []string{"https://chat.example.com"}, `domain "https://chat.example.com"`},
+		{"domain with a port", "", []string{"chat.example.com:443"}, "expected a host name"},
+		{"wildcard domain", "", []string{"*.example.com"}, "expected a host name"},
 		{"bad http address", "", []string{"--http", "no-port", testDomain}, "--http"},
 		{"bad https port", "", []string{"--https", "127.0.0.1:99999", testDomain}, "--https"},
 	}
