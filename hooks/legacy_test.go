@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -312,5 +313,53 @@ func legacyRecordCount(collection string, n int) func(testing.TB, *tests.TestApp
 		if int(total) != n {
 			t.Fatalf("expected %d %s, got %d", n, collection, total)
 		}
+	}
+}
+
+// legacyRFC3339UTC is a time as the seed API writes it: UTC, to the second.
+var legacyRFC3339UTC = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+// legacyTimes fails unless every key path (keys joined by dots) of the JSON
+// body holds a time written as legacyRFC3339UTC.
+func legacyTimes(paths ...string) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+		var body map[string]any
+		legacyDecode(t, res.Body, &body)
+		for _, p := range paths {
+			var v any = body
+			for _, k := range strings.Split(p, ".") {
+				m, _ := v.(map[string]any)
+				v = m[k]
+			}
+			if s, _ := v.(string); !legacyRFC3339UTC.MatchString(s) {
+				t.Fatalf("expected %s to be an RFC 3339 UTC time to the second, got %v", p, v)
+			}
+		}
+	}
+}
+
+func TestLegacyTimesAreRFC3339UTC(t *testing.T) {
+	t.Parallel()
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "a chat and its answer", Method: http.MethodGet, URL: "/chat/" + legacyAliceQ1,
+			Headers: legacyAuth(legacyAliceToken), ExpectedStatus: 200, ExpectedContent: []string{`"created_at":"`},
+			AfterTestFunc: legacyTimes("created_at", "chat_reply.created_at"),
+		},
+		{
+			Name: "an approved quote", Method: http.MethodGet, URL: "/quote/" + legacyAliceAppr,
+			Headers: legacyAuth(legacyAliceToken), ExpectedStatus: 200, ExpectedContent: []string{`"applied_at":"`},
+			AfterTestFunc: legacyTimes("created_at", "updated_at", "applied_at"),
+		},
+		{
+			Name: "a sign-in", Method: http.MethodPost, URL: "/accounts/login",
+			Body:           strings.NewReader(`{"email":"bob@example.com","password":"password123"}`),
+			ExpectedStatus: 200, ExpectedContent: []string{`"last_login":"`},
+			AfterTestFunc: legacyTimes("user.created_at", "user.last_login"),
+		},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = func(t testing.TB) *tests.TestApp { return legacyApp(t) }
+		s.Test(t)
 	}
 }
