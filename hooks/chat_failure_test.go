@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"stovebot/hooks/upstream/upstreamtest"
+
 	"strconv"
 	"strings"
 	"testing"
@@ -29,8 +31,8 @@ func TestChatUpstreamFailuresAreNotCharged(t *testing.T) {
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeUpstream(t)
-			f.set(s.mode)
+			f := upstreamtest.NewServer(t)
+			f.SetMode(upstreamtest.Mode(s.mode))
 			app := onlineApp(t, f, func(c *Config) {
 				c.UpstreamTimeout = 300 * time.Millisecond
 				if s.mode == "refused" {
@@ -63,7 +65,7 @@ func TestChatUpstreamFailuresAreNotCharged(t *testing.T) {
 					t.Fatalf("expected the headers after the refund (5 left), got %q", res.Header.Get("X-RateLimit-Remaining"))
 				}
 			}
-			for _, leak := range []string{upstreamSecretBody, testAPIKey, "127.0.0.1"} {
+			for _, leak := range []string{upstreamtest.SecretBody, testAPIKey, "127.0.0.1"} {
 				if strings.Contains(body, leak) {
 					t.Fatalf("the response leaks %q: %s", leak, body)
 				}

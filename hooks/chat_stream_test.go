@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"stovebot/hooks/upstream/upstreamtest"
+
 	"bufio"
 	"context"
 	"io"
@@ -48,8 +50,8 @@ func openStream(t testing.TB, ctx context.Context, url, token, body string, head
 
 func TestChatStreamsPiecesAsTheyArrive(t *testing.T) {
 	t.Parallel()
-	f := newFakeUpstream(t)
-	f.hold() // the fake sends its first piece, then waits
+	f := upstreamtest.NewServer(t)
+	f.Hold() // the fake sends its first piece, then waits
 	app := onlineApp(t, f)
 	defer app.Cleanup()
 	user := newUser(t, app, "streamer@example.com")
@@ -70,7 +72,7 @@ func TestChatStreamsPiecesAsTheyArrive(t *testing.T) {
 	if !ok || ev.name != "delta" || ev.data != `{"content":"백승수 단장의 "}` {
 		t.Fatalf("expected the first piece while the upstream is still answering, got %+v", ev)
 	}
-	f.release()
+	f.Release()
 	var text strings.Builder
 	text.WriteString("백승수 단장의 ")
 	for {
@@ -89,15 +91,15 @@ func TestChatStreamsPiecesAsTheyArrive(t *testing.T) {
 	if text.String() != "백승수 단장의 명대사는 이것입니다." {
 		t.Fatalf("expected the whole answer in deltas, got %q", text.String())
 	}
-	if req := f.received()[0]; !req.Body.Stream {
+	if req := f.Received()[0]; !req.Body.Stream {
 		t.Fatal("expected a streaming upstream request")
 	}
 }
 
 func TestChatAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 	t.Parallel()
-	f := newFakeUpstream(t)
-	f.hold()
+	f := upstreamtest.NewServer(t)
+	f.Hold()
 	app := onlineApp(t, f)
 	defer app.Cleanup()
 	user := newUser(t, app, "leaver@example.com")
@@ -110,7 +112,7 @@ func TestChatAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 	}
 	cancel() // the client goes away mid-answer
 	time.Sleep(100 * time.Millisecond)
-	f.release()
+	f.Release()
 
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
@@ -167,8 +169,8 @@ func TestOfflineAnswersStreamFromApprovedQuotes(t *testing.T) {
 
 func TestChatStreamOutlivesTheServerWriteTimeout(t *testing.T) {
 	t.Parallel()
-	f := newFakeUpstream(t)
-	f.hold()
+	f := upstreamtest.NewServer(t)
+	f.Hold()
 	app := onlineApp(t, f, func(c *Config) { c.UpstreamTimeout = 1500 * time.Millisecond })
 	defer app.Cleanup()
 	user := newUser(t, app, "patient@example.com")
@@ -179,7 +181,7 @@ func TestChatStreamOutlivesTheServerWriteTimeout(t *testing.T) {
 		t.Fatalf("expected the chat event, got %+v", ev)
 	}
 	time.Sleep(700 * time.Millisecond) // well past the write timeout
-	f.release()
+	f.Release()
 	var last sseEvent
 	for ev, ok := next(); ok; ev, ok = next() {
 		last = ev
@@ -189,7 +191,7 @@ func TestChatStreamOutlivesTheServerWriteTimeout(t *testing.T) {
 	}
 	// a plain JSON answer that comes late (a 504 after 1.5 s) is still cut
 	// by the timeout, which shows the server really has one
-	f.set("slow")
+	f.SetMode(upstreamtest.Mode("slow"))
 	req, _ := http.NewRequest("POST", srv.URL+"/api/chat", strings.NewReader(`{"content":"json"}`))
 	req.Header.Set("Authorization", authToken(t, user))
 	if res, err := http.DefaultClient.Do(req); err == nil {

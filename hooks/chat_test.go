@@ -1,12 +1,14 @@
 package hooks
 
 import (
+	"stovebot/hooks/upstream/upstreamtest"
+
 	"bytes"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +23,7 @@ import (
 const testAPIKey = "sk-test-NEVER-SHOWN-1234"
 
 // onlineApp is a test app whose upstream is f.
-func onlineApp(t testing.TB, f *fakeUpstream, opts ...func(*Config)) *tests.TestApp {
+func onlineApp(t testing.TB, f *upstreamtest.Server, opts ...func(*Config)) *tests.TestApp {
 	return setupTestApp(t, append([]func(*Config){func(c *Config) {
 		c.OpenAIBaseURL = f.URL
 		c.OpenAIKey = testAPIKey
@@ -104,7 +106,7 @@ func chatRecords(t testing.TB, app core.App, user string) []*core.Record {
 
 func TestChatSendsGroundedRequestUpstream(t *testing.T) {
 	t.Parallel()
-	f := newFakeUpstream(t)
+	f := upstreamtest.NewServer(t)
 	app := onlineApp(t, f, func(c *Config) { c.ContextMessages = 2 })
 	defer app.Cleanup()
 	user := newUser(t, app, "fan@example.com")
@@ -134,7 +136,7 @@ func TestChatSendsGroundedRequestUpstream(t *testing.T) {
 		t.Fatal("the API key leaked into the response")
 	}
 
-	got := f.received()
+	got := f.Received()
 	if len(got) != 3 {
 		t.Fatalf("expected 3 upstream requests, got %d", len(got))
 	}
@@ -176,7 +178,7 @@ func TestChatSendsGroundedRequestUpstream(t *testing.T) {
 
 func TestChatDailyLimitUnderConcurrency(t *testing.T) {
 	t.Parallel()
-	f := newFakeUpstream(t)
+	f := upstreamtest.NewServer(t)
 	app := onlineApp(t, f)
 	defer app.Cleanup()
 	user := newUser(t, app, "rush@example.com")
@@ -206,7 +208,7 @@ func TestChatDailyLimitUnderConcurrency(t *testing.T) {
 	if n := len(chatRecords(t, app, user.Id)); n != 10 {
 		t.Fatalf("expected 5 questions and 5 answers, got %d records", n)
 	}
-	if n := len(f.received()); n != 5 {
+	if n := len(f.Received()); n != 5 {
 		t.Fatalf("expected 5 upstream calls, got %d", n)
 	}
 }

@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"stovebot/hooks/upstream/upstreamtest"
+
 	"bytes"
 	"context"
 	"strings"
@@ -9,7 +11,7 @@ import (
 
 func TestDoctor(t *testing.T) {
 	t.Parallel()
-	f := newFakeUpstream(t)
+	f := upstreamtest.NewServer(t)
 	scenarios := []struct {
 		name     string
 		mode     string
@@ -29,7 +31,7 @@ func TestDoctor(t *testing.T) {
 		{"bad setting", "", func(c *Config) { c.Timezone = "Mars/Olympus" }, 1, []string{"FAIL configuration", "Mars/Olympus"}},
 	}
 	for _, s := range scenarios {
-		f.set(s.mode)
+		f.SetMode(upstreamtest.Mode(s.mode))
 		app := setupTestApp(t)
 		cfg := testConfig()
 		s.cfg(&cfg)
@@ -44,7 +46,7 @@ func TestDoctor(t *testing.T) {
 				t.Fatalf("%s: expected %q in:\n%s", s.name, e, out.String())
 			}
 		}
-		if strings.Contains(out.String(), testAPIKey) || strings.Contains(out.String(), upstreamSecretBody) {
+		if strings.Contains(out.String(), testAPIKey) || strings.Contains(out.String(), upstreamtest.SecretBody) {
 			t.Fatalf("%s: the report leaks the key or the upstream body:\n%s", s.name, out.String())
 		}
 	}

@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"stovebot/hooks/upstream/upstreamtest"
+
 	"context"
 	"strings"
 	"testing"
@@ -14,7 +16,7 @@ import (
 
 func TestIdempotencyKeyReplaysWithoutCharging(t *testing.T) {
 	t.Parallel()
-	f := newFakeUpstream(t)
+	f := upstreamtest.NewServer(t)
 	app := onlineApp(t, f)
 	defer app.Cleanup()
 	user := newUser(t, app, "retry@example.com")
@@ -33,8 +35,8 @@ func TestIdempotencyKeyReplaysWithoutCharging(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Idempotent-Replayed") != "true" || !strings.Contains(body, "이것입니다.") {
 		t.Fatalf("expected a 200 JSON replay, got %d %v %s", res.StatusCode, res.Header, body)
 	}
-	if res.Header.Get("X-RateLimit-Used") != "1" || len(f.received()) != 1 {
-		t.Fatalf("expected no second charge nor upstream call, used %s calls %d", res.Header.Get("X-RateLimit-Used"), len(f.received()))
+	if res.Header.Get("X-RateLimit-Used") != "1" || len(f.Received()) != 1 {
+		t.Fatalf("expected no second charge nor upstream call, used %s calls %d", res.Header.Get("X-RateLimit-Used"), len(f.Received()))
 	}
 	// a replay asked as a stream is JSON too
 	res, body = do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"한 번만"}`, "Idempotency-Key", "retry-1", "Accept", "text/event-stream")
@@ -55,9 +57,9 @@ func TestIdempotencyKeyReplaysWithoutCharging(t *testing.T) {
 
 func TestIdempotencyKeyWhileRunningAndAfterFailure(t *testing.T) {
 	t.Parallel()
-	f := newFakeUpstream(t)
-	f.set("cut") // the first answer breaks off after its second piece
-	f.hold()
+	f := upstreamtest.NewServer(t)
+	f.SetMode(upstreamtest.Mode("cut")) // the first answer breaks off after its second piece
+	f.Hold()
 	app := onlineApp(t, f)
 	defer app.Cleanup()
 	user := newUser(t, app, "impatient@example.com")
@@ -73,12 +75,12 @@ func TestIdempotencyKeyWhileRunningAndAfterFailure(t *testing.T) {
 	if res.StatusCode != 409 {
 		t.Fatalf("expected 409 while the first runs, got %d %s", res.StatusCode, body)
 	}
-	f.release()
+	f.Release()
 	for _, ok := next(); ok; _, ok = next() {
 	}
 
 	// after the failure the same key runs anew (and is charged once)
-	f.set("")
+	f.SetMode(upstreamtest.Mode(""))
 	res, body = do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"기다려"}`, key...)
 	if res.StatusCode != 201 || res.Header.Get("X-RateLimit-Used") != "1" {
 		t.Fatalf("expected a fresh run after a failure, got %d used %s %s", res.StatusCode, res.Header.Get("X-RateLimit-Used"), body)

@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"stovebot/hooks/upstream/upstreamtest"
+
 	"net/http"
 	"strings"
 	"testing"
@@ -188,8 +190,8 @@ func TestLegacyChatAsk(t *testing.T) {
 		{
 			Name: "an upstream failure: 502, the question failed, not charged", Method: http.MethodPost, URL: "/chat",
 			TestAppFactory: func(t testing.TB) *tests.TestApp {
-				f := newFakeUpstream(t)
-				f.set("500")
+				f := upstreamtest.NewServer(t)
+				f.SetMode(upstreamtest.Mode("500"))
 				return legacyApp(t, func(c *Config) {
 					c.OpenAIBaseURL = f.URL
 					c.UpstreamTimeout = 2 * time.Second
@@ -198,7 +200,7 @@ func TestLegacyChatAsk(t *testing.T) {
 			Headers: alice, Body: strings.NewReader(`{"content":"will fail"}`),
 			ExpectedStatus:     502,
 			ExpectedContent:    []string{`"status":502`},
-			NotExpectedContent: []string{upstreamSecretBody},
+			NotExpectedContent: []string{upstreamtest.SecretBody},
 			AfterTestFunc: legacyChecks(
 				legacyHeaders(map[string]string{"X-RateLimit-Remaining": "5", "X-RateLimit-Used": "0"}),
 				func(t testing.TB, app *tests.TestApp, _ *http.Response) {

@@ -1,4 +1,14 @@
-package hooks
+// Package upstreamtest is a fake OpenAI-compatible chat server for tests and
+// benchmarks: it speaks the wire protocol (JSON and SSE), fails on demand,
+// and records what it received.
+//
+// Usage:
+//
+//	f := upstreamtest.NewServer(t)
+//	f.SetMode(upstreamtest.ModeCut)
+//	… point the client at f.URL …
+//	got := f.Received()
+package upstreamtest
 
 import (
 	"encoding/json"
@@ -12,20 +22,40 @@ import (
 	"time"
 )
 
-// fakeUpstream is an httptest server that speaks OpenAI's chat wire protocol
-// (JSON and SSE) and fails on demand. It records what it received.
-type fakeUpstream struct {
+// Mode is how the server answers chat completions.
+type Mode string
+
+// The modes of a Server.
+const (
+	ModeOK          Mode = ""        // the answer, as JSON or as a stream
+	ModeServerError Mode = "500"     // HTTP 500 with an error body
+	ModeRateLimited Mode = "429"     // HTTP 429 with an error body
+	ModeGarbage     Mode = "garbage" // 200 with a body that is not JSON
+	ModeSlow        Mode = "slow"    // no answer for 5 seconds
+	ModeCut         Mode = "cut"     // a stream that ends after two pieces
+	ModeEmpty       Mode = "empty"   // an empty answer
+)
+
+// SecretBody appears in every error body, so tests can check it is not
+// passed on.
+const SecretBody = "UPSTREAM-INTERNAL-DETAIL"
+
+// Answer is what the server answers, in the pieces it streams.
+var Answer = []string{"백승수 단장의 ", "명대사는 ", "이것입니다."}
+
+// Server is an httptest server that speaks OpenAI's chat wire protocol.
+type Server struct {
 	*httptest.Server
 
 	mu       sync.Mutex
-	mode     string   // "", "500", "429", "garbage", "slow", "cut", "empty"
-	pieces   []string // the answer, streamed piece by piece
+	mode     Mode
+	pieces   []string
 	gate     chan struct{}
-	requests []fakeRequest
+	requests []Request
 }
 
-// fakeRequest is one request the fake received.
-type fakeRequest struct {
+// Request is one chat completion request the server received.
+type Request struct {
 	Auth string
 	Body struct {
 		Model     string `json:"model"`
@@ -39,41 +69,43 @@ type fakeRequest struct {
 	}
 }
 
-const upstreamSecretBody = "UPSTREAM-INTERNAL-DETAIL"
-
-func newFakeUpstream(t testing.TB) *fakeUpstream {
-	f := &fakeUpstream{pieces: []string{"백승수 단장의 ", "명대사는 ", "이것입니다."}}
+// NewServer starts a Server that t closes.
+func NewServer(t testing.TB) *Server {
+	f := &Server{pieces: Answer}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
 }
 
-func (f *fakeUpstream) set(mode string) {
+// SetMode changes how the next requests are answered.
+func (f *Server) SetMode(mode Mode) {
 	f.mu.Lock()
 	f.mode = mode
 	f.mu.Unlock()
 }
 
-// hold makes the fake wait, after its first piece, until release.
-func (f *fakeUpstream) hold() {
+// Hold makes the next streams wait after their first piece until Release.
+func (f *Server) Hold() {
 	f.mu.Lock()
 	f.gate = make(chan struct{})
 	f.mu.Unlock()
 }
 
-func (f *fakeUpstream) release() {
+// Release lets held streams go on.
+func (f *Server) Release() {
 	f.mu.Lock()
 	close(f.gate)
 	f.mu.Unlock()
 }
 
-func (f *fakeUpstream) received() []fakeRequest {
+// Received returns the chat completion requests received so far.
+func (f *Server) Received() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]fakeRequest(nil), f.requests...)
+	return append([]Request(nil), f.requests...)
 }
 
-func (f *fakeUpstream) serve(w http.ResponseWriter, r *http.Request) {
+func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/models" {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"object":"list","data":[{"id":"gpt-test","object":"model"}]}`)
@@ -83,7 +115,7 @@ func (f *fakeUpstream) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	var req fakeRequest
+	var req Request
 	req.Auth = r.Header.Get("Authorization")
 	body, _ := io.ReadAll(r.Body)
 	_ = json.Unmarshal(body, &req.Body)
@@ -93,22 +125,22 @@ func (f *fakeUpstream) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 
 	switch mode {
-	case "500", "429":
+	case ModeServerError, ModeRateLimited:
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(map[string]int{"500": 500, "429": 429}[mode])
-		fmt.Fprintf(w, `{"error":{"message":"%s","type":"server_error"}}`, upstreamSecretBody)
+		w.WriteHeader(map[Mode]int{ModeServerError: 500, ModeRateLimited: 429}[mode])
+		fmt.Fprintf(w, `{"error":{"message":"%s","type":"server_error"}}`, SecretBody)
 		return
-	case "garbage":
+	case ModeGarbage:
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, "<html>"+upstreamSecretBody)
+		io.WriteString(w, "<html>"+SecretBody)
 		return
-	case "slow":
+	case ModeSlow:
 		select {
 		case <-time.After(5 * time.Second):
 		case <-r.Context().Done():
 		}
 		return
-	case "empty":
+	case ModeEmpty:
 		pieces = []string{""}
 	}
 
@@ -131,7 +163,7 @@ func (f *fakeUpstream) serve(w http.ResponseWriter, r *http.Request) {
 		flusher.Flush()
 	}
 	for i, p := range pieces {
-		if mode == "cut" && i == 2 {
+		if mode == ModeCut && i == 2 {
 			return // the connection ends without a finish reason or [DONE]
 		}
 		chunk(map[string]any{"id": "c", "object": "chat.completion.chunk", "model": req.Body.Model,
