@@ -122,17 +122,28 @@ func httpsClient(roots *x509.CertPool) *http.Client {
 	}
 }
 
+// exited reports whether serve has returned, and with what.
+func (r *running) exited() (bool, error) {
+	select {
+	case <-r.done:
+		return true, r.err
+	default:
+		return false, nil
+	}
+}
+
+// server is a running server: an app in this process or a binary.
+type server interface{ exited() (bool, error) }
+
 // waitHTTPS polls url until it answers over verified TLS (the certificate
 // has been issued) and returns that response with its body read.
-func waitHTTPS(t *testing.T, r *running, client *http.Client, url string) (*http.Response, string) {
+func waitHTTPS(t *testing.T, r server, client *http.Client, url string) (*http.Response, string) {
 	t.Helper()
 	deadline := time.Now().Add(45 * time.Second)
 	var lastErr error
 	for time.Now().Before(deadline) {
-		select {
-		case <-r.done:
-			t.Fatalf("serve returned early: %v", r.err)
-		default:
+		if done, err := r.exited(); done {
+			t.Fatalf("serve returned early: %v", err)
 		}
 		resp, err := client.Get(url)
 		if err == nil {
