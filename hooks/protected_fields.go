@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -8,16 +9,19 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/list"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"stovebot/migrations"
 )
 
 // adminFields are the fields that only a superuser may write, per collection.
 // The collections' API rules refuse them too; this check runs first so the
-// client learns which field was refused instead of a bare 400 or 404.
+// client learns which field was refused instead of a bare 400 or 404. Every
+// collection listed here also has its values' types checked.
 var adminFields = map[string][]string{
 	migrations.UsersCollection:  {"daily_limit", "blocked", "ip_address", "last_login"},
 	migrations.QuotesCollection: {"is_apply", "applied_at"},
+	migrations.ChatsCollection:  nil, // written by superusers only, still type-checked
 }
 
 func bindProtectedFields(app core.App) {
@@ -28,7 +32,8 @@ func bindProtectedFields(app core.App) {
 }
 
 // refuseAdminFields answers 400 naming the field when a non-superuser creates
-// or updates a record with a field that only superusers may set.
+// or updates a record with a field that only superusers may set, or when
+// anyone submits a value of the wrong type.
 func refuseAdminFields(e *core.RequestEvent) error {
 	if e.Request.Method != http.MethodPost && e.Request.Method != http.MethodPatch {
 		return e.Next()
@@ -41,15 +46,25 @@ func refuseAdminFields(e *core.RequestEvent) error {
 	if err != nil {
 		return e.Next() // PocketBase answers the unknown collection
 	}
-	fields := adminFields[c.Name]
-	if len(fields) == 0 || e.HasSuperuserAuth() {
+	fields, guarded := adminFields[c.Name]
+	if !guarded {
 		return e.Next()
 	}
 	info, err := e.RequestInfo()
 	if err != nil {
-		return e.BadRequestError("Failed to read the submitted data.", err)
+		if apiErr := (*router.ApiError)(nil); errors.As(err, &apiErr) {
+			return apiErr // a body over the size limit: 413
+		}
+		return e.BadRequestError("The request body is not valid JSON or form data.", err)
 	}
-	errs := validation.Errors{}
+	isJSON := strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json")
+	errs := wrongTypes(c, info.Body, isJSON)
+	if e.HasSuperuserAuth() {
+		if len(errs) > 0 {
+			return e.BadRequestError("Some fields have a value of the wrong type.", errs)
+		}
+		return e.Next()
+	}
 	for key := range info.Body {
 		if name := modifierOf(key); slices.Contains(fields, name) {
 			errs[name] = validation.NewError("validation_admin_only", "Only an administrator can set this field.")
@@ -67,9 +82,39 @@ func refuseAdminFields(e *core.RequestEvent) error {
 		}
 	}
 	if len(errs) > 0 {
-		return e.BadRequestError("Some fields can only be set by an administrator.", errs)
+		return e.BadRequestError("Some fields cannot be set as submitted.", errs)
 	}
 	return e.Next()
+}
+
+// wrongTypes reports the submitted values that PocketBase would otherwise
+// cast into something else: in JSON, "content": 42 would be stored as "42",
+// "episode": "three" as no episode and "blocked": "yes" as false. Form
+// values are all text (PocketBase infers numbers and booleans from them), so
+// only number fields are checked there.
+func wrongTypes(c *core.Collection, body map[string]any, isJSON bool) validation.Errors {
+	errs := validation.Errors{}
+	for key, value := range body {
+		name := modifierOf(key)
+		if value == nil {
+			continue // clears the field
+		}
+		switch c.Fields.GetByName(name).(type) {
+		case *core.NumberField:
+			if _, ok := value.(float64); !ok && value != "" {
+				errs[name] = validation.NewError("validation_not_a_number", "Must be a number.")
+			}
+		case *core.TextField, *core.EmailField, *core.URLField, *core.EditorField, *core.DateField, *core.PasswordField:
+			if _, ok := value.(string); !ok && isJSON {
+				errs[name] = validation.NewError("validation_not_text", "Must be text.")
+			}
+		case *core.BoolField:
+			if _, ok := value.(bool); !ok && isJSON {
+				errs[name] = validation.NewError("validation_not_a_bool", "Must be true or false.")
+			}
+		}
+	}
+	return errs
 }
 
 // modifierOf returns the field that a body key writes: "daily_limit+",

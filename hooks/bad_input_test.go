@@ -1,0 +1,223 @@
+package hooks
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/tests"
+
+	"stovebot/migrations"
+)
+
+// SPEC section 11 on PocketBase's native record endpoints: every bad input
+// gets a 4xx naming the field where there is one, changes nothing, and no
+// input gets a 500.
+
+// dbQuote fails unless a quote with exactly content exists, pending and of
+// the owner.
+func dbQuote(content string) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+		t.Helper()
+		q, err := app.FindFirstRecordByData(migrations.QuotesCollection, "content", content)
+		if err != nil {
+			t.Fatalf("expected a quote stored verbatim as %q: %v", content, err)
+		}
+		if q.GetBool("is_apply") || q.GetString("user") != ownerID {
+			t.Fatalf("expected a pending quote of the owner, got %v", q.PublicExport())
+		}
+	}
+}
+
+func TestQuotesBadInput(t *testing.T) {
+	t.Parallel()
+	const quotes = "/api/collections/quotes/records"
+	quote := func(fields string) *strings.Reader { return jsonBody(`{"user":"` + ownerID + `",` + fields + `}`) }
+	unchanged := dbCount(migrations.QuotesCollection, 4)
+	scenarios := []tests.ApiScenario{
+		{Name: "invalid JSON", Body: jsonBody(`{"content":`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
+		{Name: "a JSON array instead of an object", Body: jsonBody(`[{"content":"a"}]`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
+		{Name: "a duplicated key", Body: quote(`"content":"a","content":"b"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
+		{Name: "content as a number", Body: quote(`"content":42`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"content":{"code":"validation_not_text"`}, AfterTestFunc: unchanged},
+		{Name: "content as an object", Body: quote(`"content":{"$gt":""}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"content":{"code":"validation_not_text"`}, AfterTestFunc: unchanged},
+		{Name: "speaker as a list", Body: quote(`"content":"a","speaker":["a","b"]`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"speaker":{"code":"validation_not_text"`}, AfterTestFunc: unchanged},
+		{Name: "episode as a word", Body: quote(`"content":"a","episode":"three"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"episode":{"code":"validation_not_a_number"`}, AfterTestFunc: unchanged},
+		{Name: "episode as a numeric string", Body: quote(`"content":"a","episode":"3"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"episode":{"code":"validation_not_a_number"`}, AfterTestFunc: unchanged},
+		{Name: "episode as a bool", Body: quote(`"content":"a","episode":true`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"episode":{"code":"validation_not_a_number"`}, AfterTestFunc: unchanged},
+		{Name: "episode fractional", Body: quote(`"content":"a","episode":1.5`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"episode":{"code":"validation_only_int_constraint"`}, AfterTestFunc: unchanged},
+		{Name: "episode negative", Body: quote(`"content":"a","episode":-1`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"episode":{"code":"validation_min_number_constraint"`}, AfterTestFunc: unchanged},
+		{Name: "episode too high", Body: quote(`"content":"a","episode":1001`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"episode":{"code":"validation_max_number_constraint"`}, AfterTestFunc: unchanged},
+		{Name: "episode a huge number", Body: quote(`"content":"a","episode":1e308`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"episode":{"code":`}, AfterTestFunc: unchanged},
+		{Name: "empty content", Body: quote(`"content":""`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"content":{"code":"validation_required"`}, AfterTestFunc: unchanged},
+		{Name: "content over 500 characters", Body: quote(`"content":"` + strings.Repeat("가", 501) + `"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"content":{"code":"validation_max_text_constraint"`}, AfterTestFunc: unchanged},
+		{Name: "speaker over 50 characters", Body: quote(`"content":"a","speaker":"` + strings.Repeat("s", 51) + `"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"speaker":{"code":"validation_max_text_constraint"`}, AfterTestFunc: unchanged},
+		{Name: "a 2 MiB content", Body: quote(`"content":"` + strings.Repeat("x", 2<<20) + `"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"content":{"code":"validation_max_text_constraint"`}, AfterTestFunc: unchanged},
+		{Name: "a body over PocketBase's 32 MiB limit", Body: quote(`"content":"` + strings.Repeat("x", 33<<20) + `"`), ExpectedStatus: 413,
+			ExpectedContent: []string{`"status":413`}, AfterTestFunc: unchanged},
+		{Name: "a form with a word for episode", Body: multipartBody(t, map[string]string{"user": ownerID, "content": "a", "episode": "three"}),
+			Headers: map[string]string{"Content-Type": multipartType}, ExpectedStatus: 400,
+			ExpectedContent: []string{`"episode":{"code":"validation_not_a_number"`}, AfterTestFunc: unchanged},
+
+		// accepted as they are
+		{Name: "SQL in content is stored verbatim", Body: quote(`"content":"') OR 1=1 --"`), ExpectedStatus: 200,
+			ExpectedContent: []string{`"content":"') OR 1=1 --"`, `"is_apply":false`}, AfterTestFunc: dbQuote("') OR 1=1 --")},
+		{Name: "filter syntax in content is stored verbatim", Body: quote(`"content":"a' || is_apply = true || user != '"`), ExpectedStatus: 200,
+			ExpectedContent: []string{`"is_apply":false`}, AfterTestFunc: dbQuote("a' || is_apply = true || user != '")},
+		{Name: "unicode and emoji", Body: quote(`"content":"우리는 어차피 지는 팀이 아닙니다 👨‍👩‍👧 ⚾ مرحبا","speaker":"백승수 🧢"`), ExpectedStatus: 200,
+			ExpectedContent: []string{`"speaker":"백승수 🧢"`}, AfterTestFunc: dbQuote("우리는 어차피 지는 팀이 아닙니다 👨‍👩‍👧 ⚾ مرحبا")},
+		{Name: "HTML is stored as text", Body: quote(`"content":"<script>alert(1)</script>"`), ExpectedStatus: 200,
+			ExpectedContent: []string{`"is_apply":false`}, AfterTestFunc: dbQuote("<script>alert(1)</script>")},
+		{Name: "a form with a numeric episode", Body: multipartBody(t, map[string]string{"user": ownerID, "content": "1", "episode": "7"}),
+			Headers: map[string]string{"Content-Type": multipartType}, ExpectedStatus: 200,
+			ExpectedContent: []string{`"content":"1"`, `"episode":7`}, AfterTestFunc: dbQuote("1")},
+	}
+	for _, s := range scenarios {
+		s.Method = http.MethodPost
+		s.URL = quotes
+		s = signedInAs(asOwner, s)
+		s.Test(t)
+	}
+}
+
+func TestQueriesBadInput(t *testing.T) {
+	t.Parallel()
+	const quotes = "/api/collections/quotes/records"
+	q := url.QueryEscape
+	scenarios := []tests.ApiScenario{
+		signedInAs(asGuest, tests.ApiScenario{Name: "a filter that ORs its way around the rule", Method: http.MethodGet,
+			URL:                quotes + "?filter=" + q("is_apply = false || 1 = 1"),
+			ExpectedStatus:     200,
+			ExpectedContent:    []string{`"totalItems":2`, ownerApproved, otherApproved},
+			NotExpectedContent: []string{ownerPending, otherPending}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "SQL in a filter", Method: http.MethodGet,
+			URL:                quotes + "?filter=" + q("content = '') OR 1=1 --'"),
+			ExpectedStatus:     400,
+			ExpectedContent:    []string{`"status":400`},
+			NotExpectedContent: []string{ownerPending, otherPending}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "a broken filter", Method: http.MethodGet,
+			URL:             quotes + "?filter=" + q("((content ="),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"status":400`}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "sorting by an unknown field", Method: http.MethodGet,
+			URL:             quotes + "?sort=" + q("-nosuchfield"),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"status":400`}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "a page out of range", Method: http.MethodGet,
+			URL:             quotes + "?page=99999&perPage=50",
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"page":99999`, `"items":[]`}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "a negative page and a huge perPage", Method: http.MethodGet,
+			URL:             quotes + "?page=-3&perPage=100000000",
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"page":1`, `"totalItems":2`}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "a non-numeric page", Method: http.MethodGet,
+			URL:             quotes + "?page=abc",
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"status":400`}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "SQL as a record id", Method: http.MethodGet,
+			URL:             quotes + "/" + url.PathEscape("' OR 1=1 --"),
+			ExpectedStatus:  404,
+			ExpectedContent: []string{`"status":404`}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "an unknown id", Method: http.MethodGet,
+			URL:             quotes + "/nosuchquote0001",
+			ExpectedStatus:  404,
+			ExpectedContent: []string{`"status":404`}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "a 5000-character id", Method: http.MethodGet,
+			URL:             quotes + "/" + strings.Repeat("a", 5000),
+			ExpectedStatus:  404,
+			ExpectedContent: []string{`"status":404`}}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "the hidden ip_address cannot be probed by a filter", Method: http.MethodGet,
+			URL:                "/api/collections/users/records?filter=" + q("ip_address = '"+ownerIP+"'"),
+			ExpectedStatus:     400,
+			NotExpectedContent: []string{ownerNick}}),
+		signedInAs(asOther, tests.ApiScenario{Name: "expanding a quote's user shows no other user", Method: http.MethodGet,
+			URL:                "/api/collections/quotes/records?expand=user",
+			ExpectedStatus:     200,
+			ExpectedContent:    []string{`"totalItems":3`},
+			NotExpectedContent: []string{ownerNick, "owner@example.com"}}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "a garbage token is a guest", Method: http.MethodGet,
+			URL:                "/api/collections/chats/records",
+			Headers:            map[string]string{"Authorization": "Bearer not.a.token"},
+			ExpectedStatus:     200,
+			ExpectedContent:    []string{`"totalItems":0`},
+			NotExpectedContent: []string{ownerQuestion, otherChat}}),
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
+
+func TestUsersBadInput(t *testing.T) {
+	t.Parallel()
+	const users = "/api/collections/users/records"
+	signUp := func(fields string) *strings.Reader {
+		return jsonBody(`{"password":"password123","passwordConfirm":"password123",` + fields + `}`)
+	}
+	unchanged := dbCount(migrations.UsersCollection, 2)
+	scenarios := []tests.ApiScenario{
+		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with invalid JSON", Method: http.MethodPost, URL: users,
+			Body: jsonBody(`{"email":"a@b.c",`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with email as a number", Method: http.MethodPost, URL: users,
+			Body: signUp(`"email":12345`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"email":{"code":"validation_not_text"`}, AfterTestFunc: unchanged}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with a password as a number", Method: http.MethodPost, URL: users,
+			Body:            jsonBody(`{"email":"n@example.com","password":12345678,"passwordConfirm":12345678}`),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"password":{"code":"validation_not_text"`}, AfterTestFunc: unchanged}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with a nickname object", Method: http.MethodPost, URL: users,
+			Body: signUp(`"email":"n@example.com","nickname":{"a":1}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"nickname":{"code":"validation_not_text"`}, AfterTestFunc: unchanged}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with a malformed email", Method: http.MethodPost, URL: users,
+			Body: signUp(`"email":"not-an-email' OR 1=1 --"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"email":{"code":"validation_is_email"`}, AfterTestFunc: unchanged}),
+		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with SQL in the nickname", Method: http.MethodPost, URL: users,
+			Body: signUp(`"email":"n@example.com","nickname":"'); DROP TABLE users; --"`), ExpectedStatus: 200,
+			ExpectedContent: []string{`"nickname":"'); DROP TABLE users; --"`}, AfterTestFunc: dbCount(migrations.UsersCollection, 3)}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "update with invalid JSON", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body: jsonBody(`{"nickname":"x"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"status":400`}, AfterTestFunc: dbField(migrations.UsersCollection, ownerID, "nickname", ownerNick)}),
+		signedInAs(asOwner, tests.ApiScenario{Name: "update with a differently cased admin field changes nothing", Method: http.MethodPatch,
+			URL: users + "/" + ownerID, Body: jsonBody(`{"DAILY_LIMIT":1000,"Blocked":false}`), ExpectedStatus: 200,
+			ExpectedContent: []string{`"daily_limit":0`}, AfterTestFunc: dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: daily_limit as a word", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body: jsonBody(`{"daily_limit":"lots"}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"daily_limit":{"code":"validation_not_a_number"`},
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: a negative daily_limit", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body: jsonBody(`{"daily_limit":-1}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"daily_limit":{"code":"validation_min_number_constraint"`},
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: blocked as a word", Method: http.MethodPatch, URL: users + "/" + ownerID,
+			Body: jsonBody(`{"blocked":"yes"}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"blocked":{"code":"validation_not_a_bool"`},
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "blocked", "false")}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: chat content as a number", Method: http.MethodPost, URL: "/api/collections/chats/records",
+			Body: jsonBody(`{"user":"` + ownerID + `","role":"user","status":"done","content":7}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"content":{"code":"validation_not_text"`}, AfterTestFunc: dbCount(migrations.ChatsCollection, 3)}),
+		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: a chat role outside the list", Method: http.MethodPost, URL: "/api/collections/chats/records",
+			Body: jsonBody(`{"user":"` + ownerID + `","role":"system","status":"done","content":"x"}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"role":{"code":"validation_invalid_value"`}, AfterTestFunc: dbCount(migrations.ChatsCollection, 3)}),
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
