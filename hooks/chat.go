@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -38,9 +39,10 @@ type ChatService struct {
 	cfg      *Config
 	upstream *upstream.Client // nil: answer offline from the quote index
 
-	ctx     context.Context // cancelled when the server stops, after shutdownGrace
-	cancel  context.CancelFunc
-	running sync.WaitGroup
+	ctx      context.Context // cancelled when the server stops, after shutdownGrace
+	cancel   context.CancelFunc
+	running  sync.WaitGroup
+	stopping atomic.Bool // set when the server stops: new requests get 503
 }
 
 func newChatService(app core.App, cfg *Config) *ChatService {
@@ -102,6 +104,10 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 	}
 	quota.WriteHeaders(e.Response.Header())
 
+	if s.stopping.Load() {
+		e.Response.Header().Set("Retry-After", "10")
+		return nil, nil, router.NewApiError(http.StatusServiceUnavailable, "The server is restarting. Please try again in a few seconds.", nil)
+	}
 	if user.GetBool("blocked") {
 		return nil, nil, e.ForbiddenError("This account is blocked from chatting. Contact the site's administrator.", nil)
 	}

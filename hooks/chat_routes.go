@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"stovebot/migrations"
@@ -40,15 +41,22 @@ func bindChatRoutes(app core.App, s *ChatService) {
 		})
 		return se.Next()
 	})
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		s.shutdown()
-		return e.Next()
+	// Before PocketBase's own graceful shutdown (priority -9999) closes the
+	// server and cancels every request: running streams finish first.
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Id:       "stovebotChatShutdown",
+		Priority: -10000,
+		Func: func(e *core.TerminateEvent) error {
+			s.shutdown()
+			return e.Next()
+		},
 	})
 }
 
 // shutdown waits for running answers, fails those still running after
 // shutdownGrace, and waits for their failures to be saved.
 func (s *ChatService) shutdown() {
+	s.stopping.Store(true)
 	finished := make(chan struct{})
 	go func() { s.running.Wait(); close(finished) }()
 	select {

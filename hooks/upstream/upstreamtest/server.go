@@ -36,6 +36,9 @@ const (
 	ModeEmpty       Mode = "empty"   // an empty answer
 )
 
+// A question that ends in "[mode:MODE]" (e.g. "hello [mode:500]") is
+// answered in that mode whatever SetMode said.
+
 // SecretBody appears in every error body, so tests can check it is not
 // passed on.
 const SecretBody = "UPSTREAM-INTERNAL-DETAIL"
@@ -123,6 +126,12 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	f.requests = append(f.requests, req)
 	mode, pieces, gate := f.mode, f.pieces, f.gate
 	f.mu.Unlock()
+	// a question may pick its own mode, for tests that mix failures
+	if n := len(req.Body.Messages); n > 0 {
+		if _, tag, ok := strings.Cut(req.Body.Messages[n-1].Content, "[mode:"); ok {
+			mode = Mode(strings.TrimSuffix(tag, "]"))
+		}
+	}
 
 	switch mode {
 	case ModeServerError, ModeRateLimited:
