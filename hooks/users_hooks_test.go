@@ -91,6 +91,40 @@ func TestSignInRecordsLastLoginAndIP(t *testing.T) {
 			AfterTestFunc: dbSignIn("198.51.100.9"),
 		},
 		{
+			Name:               "one-time password sign-in",
+			Method:             http.MethodPost,
+			URL:                "/api/collections/users/auth-with-otp",
+			Body:               jsonBody(`{"otpId":"otpfresh0000001","password":"123456"}`),
+			ExpectedStatus:     200,
+			ExpectedContent:    []string{`"token":`, `"last_login":"20`},
+			NotExpectedContent: []string{`"last_login":""`},
+			TestAppFactory: func(t testing.TB) *tests.TestApp {
+				app := appWithFreshUser(t)
+				users, err := app.FindCollectionByNameOrId(migrations.UsersCollection)
+				if err != nil {
+					t.Fatal(err)
+				}
+				users.OTP.Enabled = true
+				if err := app.Save(users); err != nil {
+					t.Fatal(err)
+				}
+				u, err := app.FindAuthRecordByEmail(migrations.UsersCollection, "fresh@example.com")
+				if err != nil {
+					t.Fatal(err)
+				}
+				otp := core.NewOTP(app)
+				otp.Id = "otpfresh0000001"
+				otp.SetCollectionRef(users.Id)
+				otp.SetRecordRef(u.Id)
+				otp.SetPassword("123456")
+				if err := app.Save(otp); err != nil {
+					t.Fatal(err)
+				}
+				return app
+			},
+			AfterTestFunc: dbSignIn(testClientIP),
+		},
+		{
 			Name:            "a wrong password records nothing",
 			Method:          http.MethodPost,
 			URL:             "/api/collections/users/auth-with-password",

@@ -1,0 +1,48 @@
+package hooks
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// The migrations switch PocketBase's rate limiter on: sign-in at 10 a minute
+// per IP, and no blanket /api/ rule.
+func TestRateLimits(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t)
+	defer app.Cleanup()
+	newUser(t, app, "fresh@example.com")
+	srv := startServer(t, app)
+
+	signIn := func() int {
+		t.Helper()
+		res, err := http.Post(srv.URL+"/api/collections/users/auth-with-password", "application/json",
+			strings.NewReader(`{"identity":"fresh@example.com","password":"wrong-password"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i := 1; i <= 10; i++ {
+		if got := signIn(); got != http.StatusBadRequest {
+			t.Fatalf("sign-in attempt %d: expected 400, got %d", i, got)
+		}
+	}
+	if got := signIn(); got != http.StatusTooManyRequests {
+		t.Fatalf("sign-in attempt 11: expected 429, got %d", got)
+	}
+
+	// PocketBase's default /api/ rule would refuse the 301st request in 10 s
+	for i := 1; i <= 320; i++ {
+		res, err := http.Get(srv.URL + "/api/collections/quotes/records?perPage=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("list request %d: expected 200, got %d", i, res.StatusCode)
+		}
+	}
+}
