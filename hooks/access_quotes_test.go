@@ -117,6 +117,7 @@ func TestQuotesAccess(t *testing.T) {
 			Body:            jsonBody(`{"is_apply":true}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"is_apply":{"code":"validation_admin_only"`},
+			ExpectedEvents:  map[string]int{"*": 0},
 			AfterTestFunc:   dbPending(ownerPendingID)}),
 		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot set applied_at on their quote", Method: http.MethodPatch, URL: quotes + "/" + ownerPendingID,
 			Body:            jsonBody(`{"applied_at":"2026-01-01 00:00:00.000Z"}`),
@@ -164,6 +165,7 @@ func TestQuotesAccess(t *testing.T) {
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"is_apply":true`},
 			NotExpectedContent: []string{`"applied_at":""`},
+			ExpectedEvents:     map[string]int{"OnRecordUpdateRequest": 1, "OnRecordUpdate": 1, "OnRecordAfterUpdateSuccess": 1},
 			AfterTestFunc:      dbField(migrations.QuotesCollection, otherPendingID, "is_apply", "true")}),
 
 		// delete

@@ -266,6 +266,7 @@ func TestUsersAccess(t *testing.T) {
 			Body:            jsonBody(`{"daily_limit":1000}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"daily_limit":{"code":"validation_admin_only"`},
+			ExpectedEvents:  map[string]int{"*": 0},
 			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
 		signedInAs(asOwner, tests.ApiScenario{Name: "owner cannot raise daily_limit with a modifier", Method: http.MethodPatch, URL: users + "/" + ownerID,
 			Body:            jsonBody(`{"daily_limit+":1000}`),
@@ -379,6 +380,7 @@ func TestChatsAccess(t *testing.T) {
 			Body:            jsonBody(newChat),
 			ExpectedStatus:  403,
 			ExpectedContent: []string{`"status":403`},
+			ExpectedEvents:  map[string]int{"*": 0},
 			AfterTestFunc:   dbCount(migrations.ChatsCollection, 3)}),
 		signedInAs(asGuest, tests.ApiScenario{Name: "guest cannot create a chat record", Method: http.MethodPost, URL: chats,
 			Body:            jsonBody(newChat),
@@ -412,6 +414,7 @@ func TestChatsAccess(t *testing.T) {
 		signedInAs(asOwner, tests.ApiScenario{Name: "owner deletes a question and its answer goes with it", Method: http.MethodDelete,
 			URL:            chats + "/" + ownerQuestionID,
 			ExpectedStatus: 204,
+			ExpectedEvents: map[string]int{"OnRecordDeleteRequest": 1, "OnRecordDelete": 2, "OnRecordAfterDeleteSuccess": 2},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				dbGone(migrations.ChatsCollection, ownerQuestionID, ownerAnswerID)(t, app, res)
 				dbField(migrations.ChatsCollection, otherChatID, "content", otherChat)(t, app, res)
