@@ -42,9 +42,11 @@ export GOTOOLCHAIN=go1.27.3 # PocketBase v0.40 needs Go 1.27
 # run prints a command as `+ cmd` in a dry run, and runs it otherwise.
 run() {
 	if [[ $dry_run == 1 ]]; then
-		printf '+'
-		printf ' %q' "$@"
-		printf '\n'
+		local arg line=+
+		for arg in "$@"; do
+			if [[ $arg =~ ^[A-Za-z0-9_./:@=,+-]+$ ]]; then line+=" $arg"; else line+=" ${arg@Q}"; fi
+		done
+		echo "$line"
 	else
 		"$@"
 	fi
@@ -76,16 +78,15 @@ run mkdir -p "$build_dir"
 run env GOOS=linux GOARCH=$goarch ${goarm:+GOARM=$goarm} CGO_ENABLED=0 \
 	go build -trimpath -ldflags "-s -w -X main.Version=$version" -o "$binary" .
 
-# 3. Copy the binary and the unit to a fresh directory on the host.
+# 3. A fresh directory on the host for the upload.
 if [[ $dry_run == 1 ]]; then
 	upload=/tmp/stovebot-deploy.XXXXXX
 	echo "+ ssh $host mktemp -d /tmp/stovebot-deploy.XXXXXX   # prints the upload directory"
 else
-	upload=$(ssh "$host" mktemp -d /tmp/stovebot-deploy.XXXXXX)
+	upload=$(ssh "$host" mktemp -d /tmp/stovebot-deploy.XXXXXX) || die "ssh $host mktemp failed"
 fi
-run scp -q "$binary" deploy/stovebot.service "$host:$upload/"
 
-# 4. Install and start, as root on the host.
+# 4. The install script that the host runs as root.
 remote_script() {
 	cat <<EOF
 set -euo pipefail
@@ -112,13 +113,20 @@ systemctl enable --now stovebot
 systemctl is-active stovebot
 EOF
 }
-# sudo only when the remote user is not root (a fresh VPS may have no sudo).
-elevate='if [ "$(id -u)" = 0 ]; then exec bash -s; else exec sudo bash -s; fi'
+script=$build_dir/install.sh
 if [[ $dry_run == 1 ]]; then
-	echo "+ ssh $host '$elevate' <<'SCRIPT'"
+	echo "+ cat >$script <<'SCRIPT'"
 	remote_script
 	echo "SCRIPT"
 else
-	remote_script | ssh "$host" "$elevate"
-	echo "stovebot is running on $host: https://$domain/ (first superuser: https://$domain/_/)"
+	remote_script >"$script"
+fi
+
+# 5. Copy the binary, the unit and the script, and run the script as root:
+# through sudo only when the remote user is not root (a fresh VPS may have no
+# sudo); -t lets sudo ask for a password.
+run scp -q "$binary" deploy/stovebot.service "$script" "$host:$upload/"
+run ssh -t "$host" "if [ \"\$(id -u)\" = 0 ]; then bash $upload/install.sh; else sudo bash $upload/install.sh; fi"
+if [[ $dry_run == 0 ]]; then
+	echo "stovebot runs on $host: https://$domain/ (the first superuser's link is in journalctl -u stovebot)"
 fi

@@ -125,8 +125,7 @@ func TestDeployDryRunPrintsTheStepsForTheTargetArchitecture(t *testing.T) {
 				"+ ssh "+host+" uname -m",
 				"+ env "+s.goenv+" go build -trimpath", "/"+s.binary+" .\n",
 				"+ ssh "+host+" mktemp -d",
-				"+ scp -q ", "/"+s.binary+" deploy/stovebot.service "+host+":/tmp/stovebot-deploy.",
-				"+ ssh "+host+" ", "sudo bash -s",
+				"/install.sh <<'SCRIPT'\n",
 				"useradd --system",
 				"install -d -o stovebot -g stovebot -m 0700 /var/lib/stovebot",
 				"install -m 0600 /dev/null /etc/stovebot/stovebot.env",
@@ -136,6 +135,9 @@ func TestDeployDryRunPrintsTheStepsForTheTargetArchitecture(t *testing.T) {
 				"Environment=STOVEBOT_ACME_EMAIL=ops@example.com",
 				"systemctl daemon-reload",
 				"systemctl enable --now stovebot",
+				"\nSCRIPT\n",
+				"+ scp -q ", "/"+s.binary+" deploy/stovebot.service ", "/install.sh "+host+":/tmp/stovebot-deploy.",
+				"+ ssh -t "+host+" ", "sudo bash /tmp/stovebot-deploy.", "/install.sh",
 			)
 			if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
 				t.Fatalf("expected the dry run to create nothing, found %v", entries)
@@ -143,7 +145,7 @@ func TestDeployDryRunPrintsTheStepsForTheTargetArchitecture(t *testing.T) {
 
 			// The script the host would run is valid bash.
 			start := strings.Index(out, "<<'SCRIPT'\n")
-			end := strings.LastIndex(out, "\nSCRIPT\n")
+			end := strings.Index(out, "\nSCRIPT\n")
 			if start < 0 || end < start {
 				t.Fatalf("expected the remote script between SCRIPT markers:\n%s", out)
 			}
