@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -54,7 +55,17 @@ const (
 	asSuperuser
 )
 
-// seedAccess fills app with the access fixture.
+// fixturePasswordHash is "password123" hashed once per test binary: a bcrypt
+// hash takes a good part of a second on a busy machine, and every scenario
+// seeds a fresh app.
+var fixturePasswordHash = sync.OnceValue(func() string {
+	r := core.NewRecord(core.NewAuthCollection("fixture"))
+	r.SetPassword("password123")
+	return r.GetRaw(core.FieldNamePassword).(*core.PasswordFieldValue).Hash
+})
+
+// seedAccess fills app with the access fixture; both users' password is
+// password123.
 func seedAccess(t testing.TB, app core.App) {
 	t.Helper()
 	save := func(collection, id string, fields map[string]any) *core.Record {
@@ -69,7 +80,7 @@ func seedAccess(t testing.TB, app core.App) {
 			r.Set(k, v)
 		}
 		if c.IsAuth() {
-			r.SetPassword("password123")
+			r.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: fixturePasswordHash()})
 		}
 		if err := app.Save(r); err != nil {
 			t.Fatalf("seeding %s %s: %v", collection, id, err)
