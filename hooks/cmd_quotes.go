@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -84,8 +85,10 @@ func NewQuotesCommand(app core.App) *cobra.Command {
 }
 
 // ImportQuotes saves rows as approved quotes in one transaction and returns
-// how many were new; a row equal to an existing quote (content, speaker and
-// episode) is skipped, so importing an export twice adds nothing.
+// how many were added or approved. A row equal to an approved quote
+// (content, speaker and episode) is skipped, so importing an export twice
+// adds nothing; a row equal to a pending quote approves that quote, which
+// keeps its author.
 func ImportQuotes(app core.App, rows []QuoteRow) (int, error) {
 	added := 0
 	err := app.RunInTransaction(func(txApp core.App) error {
@@ -94,17 +97,19 @@ func ImportQuotes(app core.App, rows []QuoteRow) (int, error) {
 			return err
 		}
 		for _, row := range rows {
-			var n int
-			err := txApp.DB().Select("count(*)").From(migrations.QuotesCollection).Where(dbx.HashExp{
+			same, err := txApp.FindAllRecords(collection, dbx.HashExp{
 				"content": row.Content, "speaker": row.Speaker, "episode": row.Episode,
-			}).Row(&n)
+			})
 			if err != nil {
 				return err
 			}
-			if n > 0 {
+			if slices.ContainsFunc(same, func(r *core.Record) bool { return r.GetBool("is_apply") }) {
 				continue
 			}
 			record := core.NewRecord(collection)
+			if len(same) > 0 {
+				record = same[0] // a user's pending suggestion of the same line
+			}
 			record.Set("content", row.Content)
 			record.Set("speaker", row.Speaker)
 			record.Set("episode", row.Episode)

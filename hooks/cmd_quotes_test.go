@@ -101,6 +101,27 @@ func TestImportQuotes(t *testing.T) {
 		}
 	})
 
+	t.Run("a row equal to a pending suggestion approves it, keeping its author", func(t *testing.T) {
+		t.Parallel()
+		app := setupTestApp(t)
+		defer app.Cleanup()
+		seedAccess(t, app)
+		added, err := ImportQuotes(app, []QuoteRow{{Content: ownerPending}, {Content: otherPending}})
+		if err != nil {
+			t.Fatalf("import: %v", err)
+		}
+		// the other user's pending quote has a speaker, so the row is another quote
+		if added != 2 {
+			t.Fatalf("expected 2 added, got %d", added)
+		}
+		dbStampedNow(ownerPendingID)(t, app, nil)
+		dbField(migrations.QuotesCollection, ownerPendingID, "user", ownerID)(t, app, nil)
+		dbPending(otherPendingID)(t, app, nil)
+		if all, approved := quoteCount(t, app); all != 5 || approved != 4 {
+			t.Fatalf("expected 5 quotes with 4 approved, got %d with %d", all, approved)
+		}
+	})
+
 	t.Run("a row the database refuses writes nothing and names its line", func(t *testing.T) {
 		t.Parallel()
 		app := setupTestApp(t)
