@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -76,6 +77,14 @@ func legacyAuth(token string) map[string]string {
 	return map[string]string{"Authorization": "Bearer " + token}
 }
 
+// legacyPasswordHash is "password123" hashed once per test binary: bcrypt
+// is slow, and every scenario seeds a fresh app.
+var legacyPasswordHash = sync.OnceValue(func() string {
+	r := core.NewRecord(core.NewAuthCollection("fixture"))
+	r.SetPassword("password123")
+	return r.GetRaw(core.FieldNamePassword).(*core.PasswordFieldValue).Hash
+})
+
 // legacyApp returns a fresh app with the legacy fixtures: users alice, bob
 // and carol (password "password123"), a superuser, chats and quotes.
 func legacyApp(t testing.TB, opts ...func(*Config)) *tests.TestApp {
@@ -98,7 +107,7 @@ func legacyApp(t testing.TB, opts ...func(*Config)) *tests.TestApp {
 	su := core.NewRecord(superusers)
 	su.Id = legacySuperID
 	su.SetEmail("admin@example.com")
-	su.SetPassword("password123456")
+	su.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: legacyPasswordHash()})
 	su.SetTokenKey(legacyTokenKey(legacySuperID))
 	legacySave(t, app, su)
 
@@ -114,7 +123,7 @@ func legacyApp(t testing.TB, opts ...func(*Config)) *tests.TestApp {
 		r := core.NewRecord(users)
 		r.Id = u.id
 		r.SetEmail(u.email)
-		r.SetPassword("password123")
+		r.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: legacyPasswordHash()})
 		r.SetTokenKey(legacyTokenKey(u.id))
 		r.Set("nickname", u.nickname)
 		legacySave(t, app, r)
