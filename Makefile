@@ -26,6 +26,10 @@ lint:
 	go vet ./...
 	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; else echo "staticcheck not installed, skipped"; fi
 
+## bench: the benchmarks of SPEC section 12 against the real binary and a fake upstream, as one table
+bench:
+	go run ./bench
+
 ## deploy: build for HOST's architecture, install stovebot there as a systemd service with HTTPS for DOMAIN (DRY_RUN=1 prints the commands)
 deploy:
 	@if [ -z "$(HOST)" ] || [ -z "$(DOMAIN)" ] || [ -z "$(EMAIL)" ]; then echo "usage: make deploy HOST=user@host DOMAIN=chat.example.com EMAIL=you@example.com"; exit 2; fi

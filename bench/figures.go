@@ -1,0 +1,201 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/dbx"
+
+	"stovebot/hooks/search"
+)
+
+// chatBody is the body of POST /api/chat for question.
+func chatBody(question string) []byte { return fmt.Appendf(nil, `{"content":%q}`, question) }
+
+// proxyFigures are the medians over rounds of one load test.
+type proxyFigures struct {
+	directP50, directP99, directRPS float64 // ms, ms, req/s
+	chatP50, chatP99, chatRPS       float64
+	addedP50, addedP99              float64
+}
+
+// measureProxy runs POST /api/chat (JSON) and the same request straight to
+// the fake, each at concurrency conc for d, in alternating rounds, and
+// takes the median of each figure over the rounds. Requests cycle through
+// the users and the questions.
+func measureProxy(srv *server, fake *fakeUpstream, tokens []string, conc, rounds int, d time.Duration) (proxyFigures, error) {
+	direct := func(w, i int) error {
+		return call(http.MethodPost, fake.URL+"/chat/completions", "", upstreamBody(questions[(w+i)%len(questions)], false), http.StatusOK)
+	}
+	chat := func(w, i int) error {
+		tok := tokens[(w*31+i)%len(tokens)]
+		return call(http.MethodPost, srv.URL()+"/api/chat", tok, chatBody(questions[(w+i)%len(questions)]), http.StatusCreated)
+	}
+	// warm up both paths: connections, caches, the Go heap
+	for _, do := range []func(int, int) error{direct, chat} {
+		if _, _, err := hammer(conc, time.Second, do); err != nil {
+			return proxyFigures{}, err
+		}
+	}
+	var f [8][]float64
+	for round := range rounds {
+		logf("proxy overhead: round %d of %d", round+1, rounds)
+		dl, drps, err := hammer(conc, d, direct)
+		if err != nil {
+			return proxyFigures{}, err
+		}
+		cl, crps, err := hammer(conc, d, chat)
+		if err != nil {
+			return proxyFigures{}, err
+		}
+		for i, v := range []float64{msOf(dl.pct(.5)), msOf(dl.pct(.99)), drps, msOf(cl.pct(.5)), msOf(cl.pct(.99)), crps,
+			msOf(cl.pct(.5) - dl.pct(.5)), msOf(cl.pct(.99) - dl.pct(.99))} {
+			f[i] = append(f[i], v)
+		}
+	}
+	return proxyFigures{median(f[0]), median(f[1]), median(f[2]), median(f[3]), median(f[4]), median(f[5]), median(f[6]), median(f[7])}, nil
+}
+
+// measureStream times, one request at a time and alternating, the first
+// `delta` event of POST /api/chat with Accept: text/event-stream and the
+// first token of the same streaming request sent straight to the fake.
+// Both streams are read to their end.
+func measureStream(srv *server, fake *fakeUpstream, tokens []string, n int) (direct, chat latencies, err error) {
+	lat, err := interleave(n, 20,
+		func(i int) (time.Duration, error) {
+			d, rc, err := firstLine(fake.URL+"/chat/completions", "", upstreamBody(questions[i%len(questions)], true), "data: {")
+			if err != nil {
+				return 0, err
+			}
+			return d, drain(rc, "data: [DONE]")
+		},
+		func(i int) (time.Duration, error) {
+			d, rc, err := firstLine(srv.URL()+"/api/chat", tokens[i%len(tokens)], chatBody(questions[i%len(questions)]), "event: delta")
+			if err != nil {
+				return 0, err
+			}
+			return d, drain(rc, "event: done")
+		})
+	if err != nil {
+		return nil, nil, err
+	}
+	return lat[0], lat[1], nil
+}
+
+// interleave runs each fn n times, one call at a time, taking turns so
+// that both see the same background load, after warm calls not counted.
+func interleave(n, warm int, fns ...func(i int) (time.Duration, error)) ([]latencies, error) {
+	out := make([]latencies, len(fns))
+	for i := range warm + n {
+		for j, fn := range fns {
+			d, err := fn(i)
+			if err != nil {
+				return nil, err
+			}
+			if i >= warm {
+				out[j] = append(out[j], d)
+			}
+		}
+	}
+	return out, nil
+}
+
+// timed turns a request into a timed call for interleave.
+func timed(method, url, token string, want int) func(int) (time.Duration, error) {
+	return func(int) (time.Duration, error) {
+		t := time.Now()
+		err := call(method, url, token, nil, want)
+		return time.Since(t), err
+	}
+}
+
+// measureSearch is search.Find for each question in turn, in-process, n
+// rounds over the questions.
+func measureSearch(db dbx.Builder, n int) (latencies, error) {
+	var lat latencies
+	for i := range n * len(questions) {
+		t := time.Now()
+		hits, err := search.Find(db, questions[i%len(questions)], 5)
+		if err != nil {
+			return nil, err
+		}
+		if i < len(questions) && len(hits) == 0 {
+			return nil, fmt.Errorf("search: %q found nothing in the generated quotes", questions[i])
+		}
+		lat = append(lat, time.Since(t))
+	}
+	return lat, nil
+}
+
+// measureMemory opens n streams at once whose upstream holds them after the
+// first piece, waits until every one has had its first delta, and reads the
+// server's VmRSS (median of three readings); then it lets them finish.
+func measureMemory(srv *server, fake *fakeUpstream, tokens []string, n int) (float64, error) {
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		streams []io.ReadCloser
+		errs    []error
+	)
+	body := chatBody("다행이라고 한 대사 " + holdWord)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, rc, err := firstLine(srv.URL()+"/api/chat", tokens[i%len(tokens)], body, "event: delta")
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			streams = append(streams, rc)
+		}()
+	}
+	wg.Wait()
+	defer func() {
+		fake.release()
+		for _, rc := range streams {
+			wg.Add(1)
+			go func() { defer wg.Done(); drain(rc, "") }()
+		}
+		wg.Wait()
+		client.CloseIdleConnections()
+	}()
+	if len(errs) > 0 {
+		return 0, fmt.Errorf("%d of %d streams failed, first: %w", len(errs), n, errors.Join(errs[0]))
+	}
+	var readings []float64
+	for range 3 {
+		time.Sleep(300 * time.Millisecond)
+		rss, err := srv.rssMB()
+		if err != nil {
+			return 0, err
+		}
+		readings = append(readings, rss)
+	}
+	return median(readings), nil
+}
+
+// measureColdStart starts and stops the server n times on its existing
+// data dir and returns each time from exec to the first /api/health 200.
+func measureColdStart(srv *server, n int) (latencies, error) {
+	var lat latencies
+	for range n {
+		d, err := srv.start()
+		if err != nil {
+			return nil, err
+		}
+		lat = append(lat, d)
+		if err := srv.stop(); err != nil {
+			return nil, err
+		}
+	}
+	return lat, nil
+}
+
+func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,178 @@
+// Command bench is `make bench`: it measures every figure of SPEC section 12
+// against the real stovebot binary and prints one table, with each target
+// and whether it is met. Progress goes to stderr, the table to stdout.
+//
+// One run builds the binary (as `make build` does, into a directory outside
+// the TMPDIR the server sees, so PocketBase is not in dev mode), serves a
+// fake OpenAI upstream from this process, generates its data sets with raw
+// SQL into fresh data dirs (nothing is committed), and starts the server on
+// them with its own port. The figures:
+//
+//   - proxy overhead: POST /api/chat (JSON) against the same completion
+//     request sent straight to the fake, each at concurrency 10 for a few
+//     seconds, in alternating rounds; p50, p99 and requests/s of both, the
+//     added p50 and p99 (stovebot minus direct) and the throughput ratio,
+//     each the median over the rounds. Requests cycle through 50 users,
+//     against 10,000 approved quotes.
+//   - streaming: time to the first `delta` event of POST /api/chat with
+//     Accept: text/event-stream, minus the time to the first token of the
+//     same streaming request sent straight to the fake; p50 of each, one
+//     request at a time, alternating.
+//   - history: GET /api/collections/chats/records?perPage=20&sort=-created
+//     with the user's token (and with skipTotal=1), p50, in a database of
+//     1,000,000 chats of 10,000 users, for a typical user (about 90 chats)
+//     and for the heaviest (100,000 chats, 10,000 of them today).
+//   - quota check: GET /api/chat/quota p50 for a user with 10 chats in a
+//     database of 10 chats against the heaviest user of the 1,000,000-chat
+//     database, both servers running, calls alternating.
+//   - quote search: search.Find in-process over 10,000 approved quotes
+//     (Korean and English), 20 questions in turn; p50.
+//   - memory: VmRSS of the server with 1,000 streams open at once, each
+//     held by the fake after its first piece.
+//   - cold start: exec to the first GET /api/health 200, median of 5
+//     starts on an existing data dir (small, and the 1,000,000-chat one).
+//
+// Run it on an otherwise idle machine: the load tool, the fake and the
+// server share its cores.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+var started = time.Now()
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "[%5.1fs] %s\n", time.Since(started).Seconds(), fmt.Sprintf(format, args...))
+}
+
+func main() {
+	keep := flag.Bool("keep", false, "keep the work directory (binary, data dirs, server logs)")
+	seconds := flag.Duration("round", 4*time.Second, "length of one proxy-overhead round")
+	flag.Parse()
+	if err := run(*keep, *seconds); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(keep bool, round time.Duration) error {
+	work, err := os.MkdirTemp("", "stovebot-bench-")
+	if err != nil {
+		return err
+	}
+	if keep {
+		logf("work directory: %s", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	if err := chdirModuleRoot(); err != nil {
+		return err
+	}
+	logf("building stovebot")
+	bin, err := buildBinary(filepath.Join(work, "bin"))
+	if err != nil {
+		return err
+	}
+	fake, err := startFake()
+	if err != nil {
+		return err
+	}
+	defer fake.close()
+
+	logf("generating the small data set: 51 users, 10 chats, 10,000 quotes")
+	small, err := buildSmall(filepath.Join(work, "small"))
+	if err != nil {
+		return err
+	}
+	logf("generating the large data set: 10,000 users, 1,000,000 chats, 10,000 quotes")
+	big, err := buildBig(filepath.Join(work, "big"))
+	if err != nil {
+		return err
+	}
+	t := &table{}
+	t.check("quote search, 10,000 quotes: search.Find p50", ms(big.search.pct(.5)), "≤ 2 ms", msOf(big.search.pct(.5)) <= 2)
+	t.info("quote search: search.Find p99", ms(big.search.pct(.99)))
+
+	smallSrv, err := newServer(bin, work, "small", fake.URL)
+	if err != nil {
+		return err
+	}
+	bigSrv, err := newServer(bin, work, "big", fake.URL)
+	if err != nil {
+		return err
+	}
+	defer smallSrv.stop()
+	defer bigSrv.stop()
+	if err := readFigures(t, smallSrv, bigSrv, small, big); err != nil {
+		return err
+	}
+	if err := loadFigures(t, smallSrv, fake, small, round); err != nil {
+		return err
+	}
+	if err := startFigures(t, smallSrv, bigSrv); err != nil {
+		return err
+	}
+	for _, s := range []*server{smallSrv, bigSrv} {
+		if s.devMode() {
+			return fmt.Errorf("the server ran in dev mode (SQL in %s): the figures are meaningless", s.logPath)
+		}
+	}
+	logf("done")
+	fmt.Print(t.String())
+	return nil
+}
+
+// chdirModuleRoot moves to the directory of go.mod, where `go build .`
+// builds stovebot.
+func chdirModuleRoot() error {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return fmt.Errorf("finding go.mod: %w", err)
+	}
+	return os.Chdir(filepath.Dir(strings.TrimSpace(string(out))))
+}
+
+// table is the report: one row per figure.
+type table struct{ rows [][4]string }
+
+func (t *table) info(figure, value string) { t.rows = append(t.rows, [4]string{figure, value, "", ""}) }
+
+func (t *table) check(figure, value, target string, ok bool) {
+	met := "yes"
+	if !ok {
+		met = "**NO**"
+	}
+	t.rows = append(t.rows, [4]string{figure, value, target, met})
+}
+
+// String is the table in Markdown, columns padded.
+func (t *table) String() string {
+	all := append([][4]string{{"figure", "measured", "target", "met"}, {"-", "-", "-", "-"}}, t.rows...)
+	var width [4]int
+	for _, r := range all {
+		for i, c := range r {
+			width[i] = max(width[i], len([]rune(c)))
+		}
+	}
+	var b strings.Builder
+	for n, r := range all {
+		for i, c := range r {
+			pad := width[i] - len([]rune(c))
+			if n == 1 {
+				c, pad = strings.Repeat("-", width[i]), 0
+			}
+			fmt.Fprintf(&b, "| %s%s ", c, strings.Repeat(" ", pad))
+		}
+		b.WriteString("|\n")
+	}
+	return b.String()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", msOf(d)) }

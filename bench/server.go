@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// buildBinary builds stovebot as `make build` does into dir, which must not
+// be under the temp dir the server will see (PocketBase would take the
+// binary for a `go run` and start in dev mode).
+func buildBinary(dir string) (string, error) {
+	bin := filepath.Join(dir, "stovebot")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building stovebot: %w", err)
+	}
+	return bin, nil
+}
+
+// server is one stovebot process on its own data dir and port.
+type server struct {
+	bin, dataDir, tmpDir, upstream string
+	addr                           string // 127.0.0.1:PORT
+	cmd                            *exec.Cmd
+	logPath                        string
+}
+
+func newServer(bin, work, name, upstream string) (*server, error) {
+	s := &server{
+		bin:      bin,
+		dataDir:  filepath.Join(work, name),
+		tmpDir:   filepath.Join(work, "tmp"),
+		upstream: upstream,
+		logPath:  filepath.Join(work, name+".log"),
+	}
+	return s, os.MkdirAll(s.tmpDir, 0o755)
+}
+
+func (s *server) URL() string { return "http://" + s.addr }
+
+// start execs the server and returns the time until GET /api/health first
+// answers 200.
+func (s *server) start() (time.Duration, error) {
+	port, err := freePort()
+	if err != nil {
+		return 0, err
+	}
+	s.addr = "127.0.0.1:" + strconv.Itoa(port)
+	logFile, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	defer logFile.Close()
+	s.cmd = exec.Command(s.bin, "serve", "--http", s.addr, "--dir", s.dataDir,
+		"--openai-base-url", s.upstream, "--daily-limit", "100000")
+	s.cmd.Env = append(os.Environ(), "TMPDIR="+s.tmpDir, "OPENAI_API_KEY=bench-key")
+	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
+
+	health := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	start := time.Now()
+	if err := s.cmd.Start(); err != nil {
+		return 0, fmt.Errorf("starting stovebot: %w", err)
+	}
+	for time.Since(start) < 30*time.Second {
+		resp, err := health.Get(s.URL() + "/api/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return time.Since(start), nil
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s.stop()
+	return 0, fmt.Errorf("stovebot did not answer /api/health within 30 s; see %s", s.logPath)
+}
+
+// stop sends SIGTERM and waits for the process to exit.
+func (s *server) stop() error {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return nil
+	}
+	defer func() { s.cmd = nil }()
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return nil // a signal's exit status
+		}
+		return err
+	case <-time.After(30 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+		return fmt.Errorf("stovebot did not stop within 30 s of SIGTERM")
+	}
+}
+
+// rssMB is the resident memory of the server process (VmRSS), in MB.
+func (s *server) rssMB() (float64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024, err
+		}
+	}
+	return 0, errors.New("no VmRSS in /proc status")
+}
+
+// devMode reports whether the server logged SQL, as PocketBase does in dev
+// mode, which would make every figure meaningless.
+func (s *server) devMode() bool {
+	data, _ := os.ReadFile(s.logPath)
+	return bytes.Contains(data, []byte("SELECT ")) || bytes.Contains(data, []byte("[DEBUG]"))
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
