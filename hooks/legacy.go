@@ -185,6 +185,14 @@ func (b *legacyBody) positiveInt(key string) int {
 	return int(f)
 }
 
+// require records a "Cannot be blank." error for key when v is empty and
+// key has no error yet.
+func (b *legacyBody) require(key, v string) {
+	if _, bad := b.errs[key]; !bad && v == "" {
+		b.errs[key] = validation.NewError("validation_required", "Cannot be blank.")
+	}
+}
+
 // refuse records an error for every key in keys that was submitted.
 func (b *legacyBody) refuse(message string, keys ...string) {
 	for _, k := range keys {

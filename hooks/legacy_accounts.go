@@ -69,12 +69,8 @@ func legacyJoin(e *core.RequestEvent) error {
 	email := strings.TrimSpace(body.str("email"))
 	password := body.str("password")
 	nickname := strings.TrimSpace(body.str("nickname"))
-	if _, bad := body.errs["email"]; !bad && email == "" {
-		body.errs["email"] = validation.NewError("validation_required", "Cannot be blank.")
-	}
-	if _, bad := body.errs["password"]; !bad && password == "" {
-		body.errs["password"] = validation.NewError("validation_required", "Cannot be blank.")
-	}
+	body.require("email", email)
+	body.require("password", password)
 	if err := body.err(e); err != nil {
 		return err
 	}
@@ -117,12 +113,8 @@ func legacyLogin(e *core.RequestEvent) error {
 	}
 	email := strings.TrimSpace(body.str("email"))
 	password := body.str("password")
-	if _, bad := body.errs["email"]; !bad && email == "" {
-		body.errs["email"] = validation.NewError("validation_required", "Cannot be blank.")
-	}
-	if _, bad := body.errs["password"]; !bad && password == "" {
-		body.errs["password"] = validation.NewError("validation_required", "Cannot be blank.")
-	}
+	body.require("email", email)
+	body.require("password", password)
 	if err := body.err(e); err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"stovebot/migrations"
@@ -126,9 +125,7 @@ func legacyQuoteFields(body *legacyBody, q *core.Record, create bool) (applied m
 	applied = map[string]any{}
 	if create || body.has("content") {
 		content := strings.TrimSpace(body.str("content"))
-		if _, bad := body.errs["content"]; !bad && content == "" {
-			body.errs["content"] = validation.NewError("validation_required", "Cannot be blank.")
-		}
+		body.require("content", content)
 		q.Set("content", content)
 		applied["content"] = content
 	}
