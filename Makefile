@@ -4,7 +4,7 @@ export GOTOOLCHAIN := go1.27.3
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.Version=$(VERSION)
 
-.PHONY: run build test test-go lint bench deploy
+.PHONY: run build test test-go test-fuzz lint bench deploy
 
 ## run: build ./stovebot and serve on http://127.0.0.1:8090 with data in ./pb_data
 run: build
@@ -14,11 +14,20 @@ run: build
 build:
 	go build -trimpath -ldflags "$(LDFLAGS)" -o stovebot .
 
-## test: every test, with the race detector
-test: test-go
+## test: every test, with the race detector, then a short run of each fuzz target
+test: test-go test-fuzz
 
 test-go:
 	go test -race -count=1 ./...
+
+FUZZ_TARGETS := FuzzChatRequest FuzzLegacyPagination FuzzQuoteImport
+FUZZTIME ?= 10s
+
+## test-fuzz: each fuzz target for FUZZTIME beyond its seed corpus
+test-fuzz:
+	@for f in $(FUZZ_TARGETS); do \
+		echo "fuzz $$f"; go test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./hooks || exit 1; \
+	done
 
 ## lint: gofmt, go vet, and staticcheck when it is installed
 lint:

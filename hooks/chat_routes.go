@@ -119,7 +119,18 @@ type chatRequest struct {
 // readChatRequest decodes the body, naming the field of a wrong type.
 func readChatRequest(e *core.RequestEvent) (chatRequest, error) {
 	var raw map[string]json.RawMessage
-	if err := json.NewDecoder(e.Request.Body).Decode(&raw); err != nil {
+	dec := json.NewDecoder(e.Request.Body)
+	err := dec.Decode(&raw)
+	if err == nil {
+		// one JSON object and nothing after it
+		if extra := dec.Decode(&struct{}{}); !errors.Is(extra, io.EOF) {
+			err = extra
+			if err == nil {
+				err = errors.New("data after the JSON object")
+			}
+		}
+	}
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return chatRequest{}, router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is larger than 1 MiB.", nil)

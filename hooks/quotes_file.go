@@ -66,6 +66,9 @@ func ParseQuotes(data []byte) ([]QuoteRow, error) {
 }
 
 func (r *QuoteRow) normalize() error {
+	if !utf8.ValidString(r.Content) || !utf8.ValidString(r.Speaker) {
+		return errors.New("the text is not UTF-8 (save the file as UTF-8)")
+	}
 	r.Content = strings.TrimSpace(r.Content)
 	r.Speaker = strings.TrimSpace(r.Speaker)
 	switch n := utf8.RuneCountInString(r.Content); {
