@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"strings"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -8,8 +10,19 @@ import (
 )
 
 func bindQuoteHooks(app core.App) {
+	app.OnRecordCreate(migrations.QuotesCollection).BindFunc(trimQuote)
+	app.OnRecordUpdate(migrations.QuotesCollection).BindFunc(trimQuote)
 	app.OnRecordCreate(migrations.QuotesCollection).BindFunc(stampApproval)
 	app.OnRecordUpdate(migrations.QuotesCollection).BindFunc(stampApproval)
+}
+
+// trimQuote trims the blanks around content and speaker before the record
+// is validated, so that a content of only blanks is refused as empty.
+func trimQuote(e *core.RecordEvent) error {
+	for _, name := range []string{"content", "speaker"} {
+		e.Record.Set(name, strings.TrimSpace(e.Record.GetString(name)))
+	}
+	return e.Next()
 }
 
 // stampApproval sets applied_at when a quote becomes approved and clears it

@@ -27,6 +27,7 @@ var signInMethods = map[string]bool{
 func bindUserHooks(app core.App) {
 	app.OnRecordCreateRequest(migrations.UsersCollection).BindFunc(requireEmailForSignUp)
 	app.OnRecordCreate(migrations.UsersCollection).BindFunc(defaultNickname)
+	app.OnRecordUpdate(migrations.UsersCollection).BindFunc(defaultNickname)
 	app.OnRecordAuthRequest(migrations.UsersCollection).BindFunc(recordSignIn)
 	app.OnRecordDelete(migrations.UsersCollection).BindFunc(releaseUserData)
 }
@@ -46,13 +47,15 @@ func requireEmailForSignUp(e *core.RecordRequestEvent) error {
 	return e.Next()
 }
 
-// defaultNickname gives a new user the local part of their email as
-// nickname when they chose none.
+// defaultNickname trims the nickname and gives the user the local part of
+// their email when it is empty, at sign-up and when they clear it later.
 func defaultNickname(e *core.RecordEvent) error {
-	if strings.TrimSpace(e.Record.GetString("nickname")) == "" {
+	nickname := strings.TrimSpace(e.Record.GetString("nickname"))
+	if nickname == "" {
 		local, _, _ := strings.Cut(e.Record.Email(), "@")
-		e.Record.Set("nickname", truncateRunes(local, nicknameMax))
+		nickname = truncateRunes(local, nicknameMax)
 	}
+	e.Record.Set("nickname", nickname)
 	return e.Next()
 }
 

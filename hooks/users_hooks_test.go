@@ -237,6 +237,19 @@ func TestSignUpNickname(t *testing.T) {
 		s.Test(t)
 	}
 
+	for _, s := range []struct{ name, nickname, want string }{
+		{"a cleared nickname falls back to the email's local part", "   ", "owner"},
+		{"blanks around a nickname are trimmed", "  세이버  ", "세이버"},
+	} {
+		scenario := signedInAs(asOwner, tests.ApiScenario{Name: s.name, Method: http.MethodPatch,
+			URL:             "/api/collections/users/records/" + ownerID,
+			Body:            jsonBody(`{"nickname":"` + s.nickname + `"}`),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"nickname":"` + s.want + `"`},
+			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "nickname", s.want)})
+		scenario.Test(t)
+	}
+
 	t.Run("a user created by a superuser or the CLI gets a nickname too", func(t *testing.T) {
 		app := setupTestApp(t)
 		defer app.Cleanup()
