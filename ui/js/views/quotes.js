@@ -4,7 +4,7 @@
 import { request, session, filterValue, ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
-import { field, showErrors, clearErrors, formAlert, busy } from './auth.js';
+import { field, showErrors, clearErrors, busy } from './auth.js';
 
 const PAGE = 10;
 const MAX = 500;
@@ -63,22 +63,31 @@ export function quotesView(root) {
         await request('/api/collections/quotes/records', { method: 'POST', body });
         form.reset();
         form.dispatchEvent(new Event('input'));
-        formAlert(form, t('quotes.submitted'), 'success');
         lists.mine = null;
         replace(panels.mine);
         select('mine');
+        replace(notice, t('quotes.submitted'));
+        notice.hidden = false;
+        if (!wide()) {
+          // on a phone the folded form makes room for the list
+          details.open = false;
+          notice.scrollIntoView({ block: 'start', behavior: 'instant' });
+        }
       } catch (err) {
         showErrors(form, err);
       }
     });
   });
 
+  const wide = () => window.matchMedia('(min-width: 700px)').matches;
+  const details = h('details', { class: 'suggest', open: wide() || null },
+    h('summary', {}, t('quotes.form.title')), form);
+  const notice = h('p', { class: 'form-alert success', role: 'status', hidden: true });
+  form.addEventListener('input', () => { notice.hidden = true; });
   root.append(h('section', { class: 'quotes page' },
     h('h1', {}, t('quotes.title')),
     h('p', { class: 'lead' }, t('quotes.lead')),
-    h('details', { class: 'suggest', open: window.matchMedia('(min-width: 700px)').matches || null },
-      h('summary', {}, t('quotes.form.title')), form),
-    tablist, panels.approved, panels.mine));
+    details, notice, tablist, panels.approved, panels.mine));
   select('approved');
 
   // ---- lists -------------------------------------------------------------
