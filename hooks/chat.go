@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -41,7 +40,7 @@ type ChatService struct {
 
 	ctx      context.Context // cancelled when the server stops, after shutdownGrace
 	cancel   context.CancelFunc
-	running  sync.WaitGroup
+	running  inflight    // answers and the handlers delivering them
 	stopping atomic.Bool // set when the server stops: new requests get 503
 }
 
@@ -205,6 +204,8 @@ func (s *ChatService) Ask(e *core.RequestEvent, content, key string) (*Answer, e
 	if err != nil || replay != nil {
 		return replay, err
 	}
+	s.running.add() // a stopping server waits until the answer is delivered
+	defer s.running.done()
 	g := s.start(acc)
 	select {
 	case <-g.done:

@@ -57,14 +57,12 @@ func bindChatRoutes(app core.App, s *ChatService) {
 // shutdownGrace, and waits for their failures to be saved.
 func (s *ChatService) shutdown() {
 	s.stopping.Store(true)
-	finished := make(chan struct{})
-	go func() { s.running.Wait(); close(finished) }()
 	select {
-	case <-finished:
+	case <-s.running.wait():
 	case <-time.After(shutdownGrace):
 		s.cancel()
 		select {
-		case <-finished:
+		case <-s.running.wait():
 		case <-time.After(5 * time.Second):
 		}
 	}
@@ -198,6 +196,8 @@ func (s *ChatService) handlePost(e *core.RequestEvent) error {
 	if replay != nil {
 		return s.writeAnswer(e, replay) // always as JSON
 	}
+	s.running.add() // a stopping server waits until the stream is delivered
+	defer s.running.done()
 	return s.streamAnswer(e, acc, s.start(acc))
 }
 

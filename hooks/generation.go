@@ -48,9 +48,9 @@ func (g *generation) since(n int) string {
 // start makes the answer of acc in the background.
 func (s *ChatService) start(acc *accepted) *generation {
 	g := &generation{notify: make(chan struct{}, 1), done: make(chan struct{})}
-	s.running.Add(1)
+	s.running.add()
 	go func() {
-		defer s.running.Done()
+		defer s.running.done()
 		defer close(g.done)
 		s.generate(acc, g)
 	}()
