@@ -4,7 +4,7 @@ export GOTOOLCHAIN := go1.27.3
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.Version=$(VERSION)
 
-.PHONY: run build test test-go test-fuzz lint bench deploy
+.PHONY: run build test test-go test-fuzz test-e2e lint bench deploy
 
 ## run: build ./stovebot and serve on http://127.0.0.1:8090 with data in ./pb_data
 run: build
@@ -14,8 +14,8 @@ run: build
 build:
 	go build -trimpath -ldflags "$(LDFLAGS)" -o stovebot .
 
-## test: every test, with the race detector, then a short run of each fuzz target
-test: test-go test-fuzz
+## test: every test, with the race detector, then a short run of each fuzz target, then the browser tests
+test: test-go test-fuzz test-e2e
 
 test-go:
 	go test -race -count=1 ./...
@@ -28,6 +28,19 @@ test-fuzz:
 	@for f in $(FUZZ_TARGETS); do \
 		echo "fuzz $$f"; go test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./hooks || exit 1; \
 	done
+
+CHROMIUM ?= /usr/bin/chromium
+
+## test-e2e: the browser tests of e2e/ (real binary, fake OpenAI, Debian's chromium driven by playwright-core); installs chromium and fonts-noto-cjk with apt-get as root, else says how
+test-e2e: build
+	@command -v npm >/dev/null 2>&1 || { echo "test-e2e needs Node.js 20+ and npm: apt-get install -y nodejs npm"; exit 1; }
+	@if [ ! -x "$(CHROMIUM)" ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || exit 1; \
+		else echo "test-e2e needs Debian's chromium and Korean fonts: sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; fi; \
+	fi
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	cd e2e && STOVEBOT_BIN="$(CURDIR)/stovebot" CHROMIUM_PATH="$(CHROMIUM)" npm test
 
 ## lint: gofmt, go vet, and staticcheck when it is installed
 lint:

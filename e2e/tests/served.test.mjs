@@ -1,0 +1,74 @@
+// What the server hands to browsers: every file of the web app (and of
+// pb_public) is served, none contains the OpenAI key, and the app's pages
+// load without errors at 375 px with nothing scrolling sideways.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, statSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  build, repoRoot, startFakeOpenAI, startStovebot, launchBrowser, newPage, sidewaysOverflow, OPENAI_KEY,
+} from '../harness.mjs';
+
+let upstream, server, browser, bin;
+
+before(async () => {
+  upstream = await startFakeOpenAI();
+  bin = build();
+  server = await startStovebot(bin, { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: upstream.url });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+  if (upstream) await upstream.close();
+});
+
+function walk(dir, base = dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? walk(p, base) : [path.relative(base, p).split(path.sep).join('/')];
+  });
+}
+
+test('every file of the web app is served as built, and none contains the OpenAI key', async () => {
+  const uiDir = path.join(repoRoot, 'ui');
+  const files = walk(uiDir).filter((f) => !f.endsWith('.go'));
+  assert.ok(files.includes('index.html') && files.includes('js/app.js'), `ui files: ${files}`);
+  // pb_public next to the binary, as the binary finds it
+  const publicDir = path.join(path.dirname(bin), 'pb_public');
+  const overrides = new Set(walk(publicDir));
+  const paths = ['/', ...files.map((f) => `/${f}`), ...[...overrides].map((f) => `/${f}`)];
+  for (const p of paths) {
+    const res = await fetch(`${server.base}${p}`);
+    const body = await res.text();
+    assert.equal(res.status, 200, `GET ${p}`);
+    assert.ok(!body.includes(OPENAI_KEY) && !body.includes('sk-test-SECRET'), `GET ${p} contains the key`);
+    const rel = p === '/' ? 'index.html' : p.slice(1);
+    // the file on disk is what the binary serves (pb_public wins over ui)
+    const src = overrides.has(rel) ? path.join(publicDir, rel) : path.join(uiDir, rel);
+    assert.equal(body, readFileSync(src, 'utf8'), `GET ${p} differs from ${path.relative(repoRoot, src)}`);
+  }
+  // the Go source of the embedding is not served, and the API keeps its paths
+  if (!overrides.has('embed.go')) assert.equal((await fetch(`${server.base}/embed.go`)).status, 404);
+  const health = await fetch(`${server.base}/api/health`);
+  assert.match(await health.text(), /"code":200/);
+});
+
+test('the pages load without script errors, and nothing scrolls sideways at 375 px', async () => {
+  const page = await newPage(browser, { width: 375, height: 740, locale: 'en-US' });
+  const seen = [];
+  page.on('response', async (res) => {
+    try { seen.push({ url: res.url(), text: await res.text() }); } catch { /* no body */ }
+  });
+  for (const route of ['signin', 'signup', 'forgot']) {
+    await page.goto(`${server.base}/#/${route}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    assert.equal(await sidewaysOverflow(page), 0, `#/${route} scrolls sideways`);
+  }
+  await page.getByRole('link', { name: 'Back to sign in' }).waitFor();
+  for (const s of seen) assert.ok(!s.text.includes(OPENAI_KEY), `${s.url} contains the key`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
