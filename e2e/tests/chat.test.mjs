@@ -168,7 +168,8 @@ test('after the fifth request the composer gives way to the limit card with a li
   assert.equal(await page.locator('button.send').isVisible(), false);
   assert.equal(await page.getByRole('textbox', { name: 'Your question' }).isVisible(), false);
   assert.equal(await quotaValue().textContent(), '0 / 5');
-  assert.match(await page.locator('.limit-card').textContent(), /You can ask 5 questions a day/);
+  assert.match(await page.locator('.limit-card').textContent(),
+    /You can ask 5 questions a day\. The next one is possible on \w+day at midnight \(GMT\+9\)\./);
   const c1 = await page.locator('.countdown').textContent();
   assert.match(c1, /^\d+:\d\d:\d\d to go$/);
   await page.waitForFunction((c) => document.querySelector('.countdown').textContent !== c, c1, { timeout: 3000 });
@@ -196,7 +197,10 @@ test('the chat works at 375 px without sideways scrolling', async () => {
   await phone.addInitScript((t) => localStorage.setItem('stovebot.auth', t), token);
   await phone.goto(`${server.base}/#/chat`);
   await phone.locator('.limit-card').waitFor();
-  assert.match(await phone.locator('.topbar .quota-pill').textContent(), /오늘 0\/5 남음 · 자정 초기화/);
+  const pill = phone.locator('.topbar .quota-pill');
+  assert.match(await pill.textContent(), /오늘 0\/5 남음 · 자정 초기화/);
+  assert.ok((await pill.boundingBox()).height < 40, 'the quota pill stays one slim line');
+  assert.match(await phone.locator('.limit-card').textContent(), /다음 질문은 \S+요일 자정\(GMT\+9\)부터 가능해요/);
   assert.equal(await phone.locator('.tabbar').isVisible(), true);
   assert.equal(await phone.locator('.rail').isVisible(), false);
   assert.equal(await sidewaysOverflow(phone), 0);

@@ -51,7 +51,7 @@ function quotaPill() {
   const pill = h('span', { class: 'quota-pill', 'data-testid': 'quota-pill' });
   const paint = () => {
     pill.textContent = pillText(quota);
-    pill.classList.toggle('empty', !!quota && quota.remaining === 0);
+    pill.classList.toggle('zero', !!quota && quota.remaining === 0);
   };
   paint();
   onQuota(paint);
@@ -66,7 +66,7 @@ function quotaCard() {
   const paint = () => {
     value.textContent = quota ? `${quota.remaining} / ${quota.limit}` : '–';
     detail.textContent = pillText(quota);
-    card.classList.toggle('empty', !!quota && quota.remaining === 0);
+    card.classList.toggle('zero', !!quota && quota.remaining === 0);
   };
   paint();
   onQuota(paint);

@@ -57,6 +57,7 @@ const strings = {
 
     'quota.pill': '오늘 {remaining}/{limit} 남음 · {reset} 초기화',
     'quota.midnight': '자정',
+    'quota.at': '{weekday} {when}({zone})',
     'quota.card.title': '오늘 남은 질문',
     'quota.loading': '남은 횟수 확인 중…',
     'limit.title': '오늘 질문을 모두 사용했어요',
@@ -184,10 +185,11 @@ const strings = {
 
     'quota.pill': '{remaining} of {limit} left today · resets at {reset}',
     'quota.midnight': 'midnight',
+    'quota.at': 'on {weekday} at {when} ({zone})',
     'quota.card.title': 'Questions left today',
     'quota.loading': 'Checking your questions…',
     'limit.title': 'You have used all of today’s questions',
-    'limit.body': 'You can ask {limit} questions a day. The next one is possible from {time}.',
+    'limit.body': 'You can ask {limit} questions a day. The next one is possible {time}.',
     'limit.countdown': '{left} to go',
 
     'chat.title': 'Chat',

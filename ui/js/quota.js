@@ -77,9 +77,14 @@ export function resetPhrase(q = quota) {
   return lang() === 'ko' ? `${when}` : `${when} (${zone})`;
 }
 
-/** The full reset time with its zone, for the limit card. */
+/** The reset moment with its day and zone, for the limit card: "Friday at midnight (GMT+9)". */
 export function resetTime(q = quota) {
-  return zoneFormat({ weekday: 'short', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(q.reset);
+  const weekday = zoneFormat({ weekday: 'long' }).format(q.reset);
+  const parts = zoneFormat({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(q.reset);
+  const get = (type) => (parts.find((p) => p.type === type) || {}).value || '';
+  const midnight = get('hour') === '00' && get('minute') === '00';
+  const when = midnight ? t('quota.midnight') : zoneFormat({ hour: 'numeric', minute: '2-digit' }).format(q.reset);
+  return t('quota.at', { weekday, when, zone: get('timeZoneName') });
 }
 
 /** The pill text: "3 of 5 left today · resets at midnight (GMT+9)". */

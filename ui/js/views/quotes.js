@@ -112,7 +112,7 @@ export function quotesView(root) {
         more.hidden = data.items.length < PAGE;
         status.remove();
         if (!ul.children.length) {
-          panel.prepend(h('p', { class: 'empty' }, t(kind === 'approved' ? 'quotes.empty.approved' : 'quotes.empty.mine')));
+          panel.prepend(h('p', { class: 'empty-list' }, t(kind === 'approved' ? 'quotes.empty.approved' : 'quotes.empty.mine')));
         }
       } catch (err) {
         replace(status, h('span', { class: 'fail' }, err.message || t('common.offline')));
