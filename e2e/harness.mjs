@@ -182,12 +182,13 @@ export async function launchBrowser() {
  * page error and console error (failed resource loads aside: the tests
  * cause 4xx answers on purpose).
  */
-export async function newPage(browser, { width = 1280, height = 860, locale = 'en-US' } = {}) {
+export async function newPage(browser, { width = 1280, height = 860, locale = 'en-US', colorScheme = 'light' } = {}) {
   const context = await browser.newContext({
     viewport: { width, height },
     locale,
     timezoneId: 'Europe/Berlin', // not the server's: the reset time must use the server's zone
     deviceScaleFactor: 1,
+    colorScheme,
     isMobile: width < 600,
     hasTouch: width < 600,
   });

@@ -143,6 +143,15 @@ test('the profile and the quote board at 1280 px', async () => {
   await shot(desk, 'chat-offline');
   assert.deepEqual(desk.errors, []);
   await desk.context().close();
+  // the dark theme follows the system
+  const dark = await newPage(browser, { width: 375, height: 740, locale: 'ko-KR', colorScheme: 'dark' });
+  await dark.addInitScript((t) => localStorage.setItem('stovebot.auth', t), token);
+  await dark.goto(`${server.base}/#/chat`);
+  await dark.locator('.turns .a-bubble[data-state="done"]').first().waitFor();
+  const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(15, 19, 32)');
+  await shot(dark, 'chat-dark');
+  await dark.context().close();
   await page.goto(`${server.base}/#/profile`);
   await page.getByRole('heading', { level: 1, name: '프로필' }).waitFor();
   assert.equal(await sidewaysOverflow(page), 0);

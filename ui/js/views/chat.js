@@ -2,7 +2,7 @@
 // top), answers streamed from POST /api/chat, the limit state with its
 // countdown, retry with the same Idempotency-Key, and inline delete.
 
-import { request, readEvents, newIdempotencyKey, session, ApiError, filterValue } from '../api.js';
+import { request, readEvents, newIdempotencyKey, session, clearSession, ApiError, filterValue } from '../api.js';
 import { t } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
 import { render } from '../markdown.js';
@@ -273,7 +273,7 @@ export function chatView(root) {
           return;
         }
         const err = new ApiError(res.status, body, res.headers);
-        if (res.status === 401) { failed(err.message); return; }
+        if (res.status === 401) { clearSession(); return; } // the token ended: back to sign-in
         if (res.status === 429 || res.status === 400 || res.status === 403 || res.status === 422) {
           // nothing was written: give the text back
           turn.remove();
