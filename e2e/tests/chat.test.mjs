@@ -265,6 +265,31 @@ test('older pages load when the reader scrolls to the top, keeping the position'
   await p.context().close();
 });
 
+test('a reload in the middle of an answer shows it once the server has finished it', async () => {
+  const other = { email: `reload${Date.now()}@dreams.kr`, password: 'reload-12345' };
+  const created = await api(server.base, null, 'POST', '/api/collections/users/records',
+    { ...other, passwordConfirm: other.password });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const p = await newPage(browser, { width: 1280, height: 800, locale: 'en-US' });
+  await p.goto(`${server.base}/#/signin`);
+  await p.getByLabel('Email').fill(other.email);
+  await p.getByLabel('Password').fill(other.password);
+  await p.getByLabel('Password').press('Enter');
+  await p.waitForURL(/#\/chat$/);
+  const box = p.getByRole('textbox', { name: 'Your question' });
+  await box.fill('중간에 새로고침');
+  await box.press('Enter');
+  // leave as soon as the first piece is on screen
+  await p.locator('.turns .a-bubble[data-state="streaming"] strong').first().waitFor({ timeout: 10000 });
+  await p.reload();
+  const turn = p.locator('.turn', { hasText: '중간에 새로고침' });
+  await turn.waitFor();
+  await turn.locator('.a-bubble[data-state="done"]').waitFor({ timeout: 20000 });
+  assert.match(await turn.locator('.a-bubble').textContent(), /우리는 핑계를 대지 않습니다/);
+  assert.deepEqual(p.errors, []);
+  await p.context().close();
+});
+
 test('no page, script or answer the browser received contains the OpenAI key', () => {
   assert.ok(bodies.length > 10, `only ${bodies.length} responses recorded`);
   assert.ok(bodies.some((b) => b.url.endsWith('/js/app.js')));
