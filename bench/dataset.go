@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,8 @@ type dataset struct {
 	rng  *rand.Rand
 	now  time.Time
 	hash string // the bcrypt hash of password, shared by every user
+
+	ko, en *rand.Zipf
 }
 
 // openDataset bootstraps a PocketBase app on dir and applies every migration.
@@ -179,18 +182,37 @@ func (d *dataset) addQuotes(n int) error {
 	return err
 }
 
-// sentence is n words, mostly Korean or mostly English.
+// sentence is n words, mostly Korean or mostly English, drawn from each
+// language's vocabulary with Zipf's law, as words of real text are.
 func (d *dataset) sentence(n int) string {
+	if d.ko == nil {
+		d.ko = rand.NewZipf(d.rng, 1.1, 2, uint64(len(koVocab)-1))
+		d.en = rand.NewZipf(d.rng, 1.1, 2, uint64(len(enVocab)-1))
+	}
 	korean := d.rng.IntN(2) == 0
 	words := make([]string, n)
 	for i := range words {
 		if korean == (d.rng.IntN(5) != 0) {
-			words[i] = koWords[d.rng.IntN(len(koWords))]
+			words[i] = koVocab[d.ko.Uint64()]
 		} else {
-			words[i] = enWords[d.rng.IntN(len(enWords))]
+			words[i] = enVocab[d.en.Uint64()]
 		}
 	}
 	return strings.Join(words, " ") + "."
+}
+
+// vocabulary is the given words followed by n made-up ones of 2 to 4 pieces.
+func vocabulary(words []string, pieces []string, sep string, n int) []string {
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := slices.Clone(words)
+	for range n {
+		w := make([]string, 2+rng.IntN(3))
+		for i := range w {
+			w[i] = pieces[rng.IntN(len(pieces))]
+		}
+		out = append(out, strings.Join(w, sep))
+	}
+	return out
 }
 
 // token mints an auth token for a user, as a sign-in would.
@@ -209,6 +231,13 @@ var (
 	enWords = strings.Fields(`we are the dreams baseball is a team sport general manager winning trade salary
 		negotiation never give up player coach front office season scouting owner dissolve life chance
 		responsibility result process habit of losing last game first second people change courage promise future fans`)
+	koVocab = vocabulary(koWords, strings.Fields(`가 나 다 라 마 바 사 아 자 차 카 타 파 하 고 노 도 로 모 보 소 오 조 초
+		구 누 두 루 무 부 수 우 주 추 기 니 디 리 미 비 시 이 지 치 간 난 단 란 만 반 산 안 잔 찬 한 강 당 상 장 정 성 영 경
+		명 생 승 선 전 연 현 인 일 실 신 진 친 말 발 살 날 달 물 불 술 울 들 글 을 는 은 에 서 와 과 의 요 죠 네 게 해 했 할`),
+		"", 3000)
+	enVocab = vocabulary(enWords, strings.Fields(`ba be bi bo ca ce co da de di do fa fe ga ge go ha he hi ho la le li lo
+		ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve wa we ya yo ter ing ment ly`),
+		"", 3000)
 	speakers  = []string{"백승수", "이세영", "권경민", "한재희", "강두기", "임동규", "Baek Seung-su", "Lee Se-young", "Kwon Kyung-min"}
 	questions = []string{
 		"다행이라고 한 대사 찾아줘", "우승에 대한 명대사", "트레이드 이야기 했던 장면", "연봉 협상 대사 알려줘",

@@ -21,6 +21,7 @@ type proxyFigures struct {
 	directP50, directP99, directRPS float64 // ms, ms, req/s
 	chatP50, chatP99, chatRPS       float64
 	addedP50, addedP99              float64
+	cpuPerChat                      float64 // ms of server CPU per POST /api/chat
 }
 
 // measureProxy runs POST /api/chat (JSON) and the same request straight to
@@ -41,10 +42,14 @@ func measureProxy(srv *server, fake *fakeUpstream, tokens []string, conc, rounds
 			return proxyFigures{}, err
 		}
 	}
-	var f [8][]float64
+	var f [9][]float64
 	for round := range rounds {
 		logf("proxy overhead: round %d of %d", round+1, rounds)
 		dl, drps, err := hammer(conc, d, direct)
+		if err != nil {
+			return proxyFigures{}, err
+		}
+		cpu0, err := srv.cpuTime()
 		if err != nil {
 			return proxyFigures{}, err
 		}
@@ -52,12 +57,17 @@ func measureProxy(srv *server, fake *fakeUpstream, tokens []string, conc, rounds
 		if err != nil {
 			return proxyFigures{}, err
 		}
+		cpu1, err := srv.cpuTime()
+		if err != nil {
+			return proxyFigures{}, err
+		}
 		for i, v := range []float64{msOf(dl.pct(.5)), msOf(dl.pct(.99)), drps, msOf(cl.pct(.5)), msOf(cl.pct(.99)), crps,
-			msOf(cl.pct(.5) - dl.pct(.5)), msOf(cl.pct(.99) - dl.pct(.99))} {
+			msOf(cl.pct(.5) - dl.pct(.5)), msOf(cl.pct(.99) - dl.pct(.99)), msOf(cpu1-cpu0) / float64(len(cl))} {
 			f[i] = append(f[i], v)
 		}
 	}
-	return proxyFigures{median(f[0]), median(f[1]), median(f[2]), median(f[3]), median(f[4]), median(f[5]), median(f[6]), median(f[7])}, nil
+	return proxyFigures{median(f[0]), median(f[1]), median(f[2]), median(f[3]), median(f[4]), median(f[5]),
+		median(f[6]), median(f[7]), median(f[8])}, nil
 }
 
 // measureStream times, one request at a time and alternating, the first
@@ -133,8 +143,9 @@ func measureSearch(db dbx.Builder, n int) (latencies, error) {
 
 // measureMemory opens n streams at once whose upstream holds them after the
 // first piece, waits until every one has had its first delta, and reads the
-// server's VmRSS (median of three readings); then it lets them finish.
-func measureMemory(srv *server, fake *fakeUpstream, tokens []string, n int) (float64, error) {
+// server's VmRSS (median of three readings) and its number of SQLite
+// connections; then it lets them finish.
+func measureMemory(srv *server, fake *fakeUpstream, tokens []string, n int) (rss float64, conns int, err error) {
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
@@ -167,18 +178,18 @@ func measureMemory(srv *server, fake *fakeUpstream, tokens []string, n int) (flo
 		client.CloseIdleConnections()
 	}()
 	if len(errs) > 0 {
-		return 0, fmt.Errorf("%d of %d streams failed, first: %w", len(errs), n, errors.Join(errs[0]))
+		return 0, 0, fmt.Errorf("%d of %d streams failed, first: %w", len(errs), n, errors.Join(errs[0]))
 	}
 	var readings []float64
 	for range 3 {
 		time.Sleep(300 * time.Millisecond)
 		rss, err := srv.rssMB()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		readings = append(readings, rss)
 	}
-	return median(readings), nil
+	return median(readings), srv.dbConns(), nil
 }
 
 // measureColdStart starts and stops the server n times on its existing

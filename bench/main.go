@@ -54,15 +54,24 @@ func logf(format string, args ...any) {
 
 func main() {
 	keep := flag.Bool("keep", false, "keep the work directory (binary, data dirs, server logs)")
-	seconds := flag.Duration("round", 4*time.Second, "length of one proxy-overhead round")
+	flag.DurationVar(&roundLength, "round", 4*time.Second, "length of one proxy-overhead round")
+	flag.IntVar(&smallQuotes, "quotes", 10000, "approved quotes on the server of the load tests (0 shows the cost of the rest of the path)")
+	flag.BoolVar(&perfLoad, "perf", false, "record the server with perf during the load tests (perf-load.data in the work directory; implies -keep)")
 	flag.Parse()
-	if err := run(*keep, *seconds); err != nil {
+	if err := run(*keep || perfLoad); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(keep bool, round time.Duration) error {
+// Options of a run.
+var (
+	roundLength time.Duration
+	perfLoad    bool
+	smallQuotes int
+)
+
+func run(keep bool) error {
 	work, err := os.MkdirTemp("", "stovebot-bench-")
 	if err != nil {
 		return err
@@ -76,7 +85,7 @@ func run(keep bool, round time.Duration) error {
 		return err
 	}
 	logf("building stovebot")
-	bin, err := buildBinary(filepath.Join(work, "bin"))
+	bin, err := buildBinary(filepath.Join(work, "bin"), perfLoad)
 	if err != nil {
 		return err
 	}
@@ -86,7 +95,7 @@ func run(keep bool, round time.Duration) error {
 	}
 	defer fake.close()
 
-	logf("generating the small data set: 51 users, 10 chats, 10,000 quotes")
+	logf("generating the small data set: 51 users, 10 chats, %d quotes", smallQuotes)
 	small, err := buildSmall(filepath.Join(work, "small"))
 	if err != nil {
 		return err
@@ -113,7 +122,7 @@ func run(keep bool, round time.Duration) error {
 	if err := readFigures(t, smallSrv, bigSrv, small, big); err != nil {
 		return err
 	}
-	if err := loadFigures(t, smallSrv, fake, small, round); err != nil {
+	if err := loadFigures(t, smallSrv, fake, small, filepath.Join(work, "perf-load.data")); err != nil {
 		return err
 	}
 	if err := startFigures(t, smallSrv, bigSrv); err != nil {

@@ -8,7 +8,7 @@ import (
 
 // smallData is a fresh install: one user with 10 chats (the whole chats
 // table), 50 users with a daily limit of 100,000 for the load tests, and
-// 10,000 approved quotes for the prompt's grounding.
+// 10,000 approved quotes (-quotes) for the prompt's grounding.
 type smallData struct {
 	quotaToken string
 	tokens     []string
@@ -32,7 +32,7 @@ func buildSmall(dir string) (smallData, error) {
 	if err != nil {
 		return out, err
 	}
-	if err := d.addQuotes(10000); err != nil {
+	if err := d.addQuotes(smallQuotes); err != nil {
 		return out, err
 	}
 	if out.quotaToken, err = d.token(quota[0]); err != nil {
@@ -148,12 +148,20 @@ func readFigures(t *table, smallSrv, bigSrv *server, small smallData, big bigDat
 }
 
 // loadFigures runs the load tests on the small server, which readFigures
-// left running: proxy overhead, streaming, memory.
-func loadFigures(t *table, srv *server, fake *fakeUpstream, small smallData, round time.Duration) error {
+// left running: proxy overhead, streaming, memory. With -perf, perf
+// records the server during the proxy and streaming tests into perfOut.
+func loadFigures(t *table, srv *server, fake *fakeUpstream, small smallData, perfOut string) error {
 	if rss, err := srv.rssMB(); err == nil {
 		t.info("memory: server RSS before the load tests", fmt.Sprintf("%.0f MB", rss))
 	}
-	p, err := measureProxy(srv, fake, small.tokens, 10, 3, round)
+	if perfLoad {
+		stop, err := srv.perfRecord(perfOut)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	p, err := measureProxy(srv, fake, small.tokens, 10, 3, roundLength)
 	if err != nil {
 		return err
 	}
@@ -164,6 +172,7 @@ func loadFigures(t *table, srv *server, fake *fakeUpstream, small smallData, rou
 	t.check("proxy: added p50", fmt.Sprintf("%.2f ms", p.addedP50), "≤ 1 ms", p.addedP50 <= 1)
 	t.check("proxy: added p99", fmt.Sprintf("%.2f ms", p.addedP99), "≤ 5 ms", p.addedP99 <= 5)
 	t.info("proxy: requests/s ratio stovebot / direct", fmt.Sprintf("%.2f", p.chatRPS/p.directRPS))
+	t.info("proxy: server CPU time per POST /api/chat", fmt.Sprintf("%.2f ms", p.cpuPerChat))
 
 	logf("streaming: time to first delta")
 	direct, chat, err := measureStream(srv, fake, small.tokens, 300)
@@ -176,11 +185,12 @@ func loadFigures(t *table, srv *server, fake *fakeUpstream, small smallData, rou
 	t.check("streaming: added time to first delta, p50", ms(added), "≤ 1 ms", msOf(added) <= 1)
 
 	logf("memory: 1,000 open streams")
-	rss, err := measureMemory(srv, fake, small.tokens, 1000)
+	rss, conns, err := measureMemory(srv, fake, small.tokens, 1000)
 	if err != nil {
 		return err
 	}
 	t.check("memory: server RSS with 1,000 open streams", fmt.Sprintf("%.0f MB", rss), "≤ 150 MB", rss <= 150)
+	t.info("memory: SQLite connections open on data.db then", fmt.Sprint(conns))
 	return srv.stop()
 }
 

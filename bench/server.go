@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -18,9 +19,14 @@ import (
 // buildBinary builds stovebot as `make build` does into dir, which must not
 // be under the temp dir the server will see (PocketBase would take the
 // binary for a `go run` and start in dev mode).
-func buildBinary(dir string) (string, error) {
+// With symbols (for perf) it keeps the symbol table.
+func buildBinary(dir string, symbols bool) (string, error) {
 	bin := filepath.Join(dir, "stovebot")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
+	ldflags := "-s -w"
+	if symbols {
+		ldflags = ""
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, ".")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("building stovebot: %w", err)
@@ -109,6 +115,20 @@ func (s *server) stop() error {
 	}
 }
 
+// perfRecord samples the server's stacks with perf into out until the
+// returned stop is called.
+func (s *server) perfRecord(out string) (stop func(), err error) {
+	cmd := exec.Command("perf", "record", "-F", "499", "-g", "-p", strconv.Itoa(s.cmd.Process.Pid), "-o", out)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting perf: %w", err)
+	}
+	return func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}, nil
+}
+
 // rssMB is the resident memory of the server process (VmRSS), in MB.
 func (s *server) rssMB() (float64, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
@@ -122,6 +142,36 @@ func (s *server) rssMB() (float64, error) {
 		}
 	}
 	return 0, errors.New("no VmRSS in /proc status")
+}
+
+// cpuTime is the CPU time the server process has used so far (user and
+// system, from /proc/PID/stat, in clock ticks of 10 ms).
+func (s *server) cpuTime() (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// the fields after the command name, which is in parentheses
+	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+2:]))
+	utime, err1 := strconv.Atoi(fields[11])
+	stime, err2 := strconv.Atoi(fields[12])
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, fmt.Errorf("reading /proc/%d/stat: %w", s.cmd.Process.Pid, err)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+// dbConns counts the server's open file descriptors on data.db: its
+// SQLite connections, each with its own page cache.
+func (s *server) dbConns() int {
+	fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", s.cmd.Process.Pid))
+	n := 0
+	for _, fd := range fds {
+		if target, err := os.Readlink(fd); err == nil && strings.HasSuffix(target, "/data.db") {
+			n++
+		}
+	}
+	return n
 }
 
 // devMode reports whether the server logged SQL, as PocketBase does in dev
