@@ -138,6 +138,7 @@ func TestMigrationsCreateTheDataModel(t *testing.T) {
 func TestMigrationsDownThenUp(t *testing.T) {
 	t.Parallel()
 	app := newApp(t)
+	checkWorking(t, app, "before@example.com") // down must cope with data
 	runner := core.NewMigrationsRunner(app, core.AppMigrations)
 
 	own := ownMigrations(t)
@@ -177,6 +178,9 @@ func TestMigrationsDownThenUp(t *testing.T) {
 	checkDataModel(t, app)
 	checkWorking(t, app, "again@example.com")
 	checkRateLimits(t, app)
+	if _, err := app.FindAuthRecordByEmail(UsersCollection, "before@example.com"); err != nil {
+		t.Fatalf("expected the user of before the down to remain: %v", err)
+	}
 }
 
 func TestMigrationsUpTwice(t *testing.T) {
