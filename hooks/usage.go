@@ -21,11 +21,17 @@ func localDay(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format(dayLayout)
 }
 
-// nextMidnight is the start of the day after t's day in loc. time.Date
-// normalizes a midnight that a clock change skips.
+// nextMidnight is the start of the day after t's day in loc.
 func nextMidnight(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	next := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	if ny, nm, nd := next.Date(); ny == y && nm == m && nd == d {
+		// Where a clock change skips midnight (America/Santiago), time.Date
+		// answers 23:00 of the day before in the old offset: the next day
+		// starts when that offset ends.
+		_, next = next.ZoneBounds()
+	}
+	return next
 }
 
 // UsageRow is one user's count for a day.
