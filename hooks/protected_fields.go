@@ -79,6 +79,9 @@ func refuseAdminFields(e *core.RequestEvent) error {
 		}
 	}
 	if c.Name == migrations.QuotesCollection && info.Auth != nil {
+		if _, sent := info.Body["user"]; !sent && e.Request.Method == http.MethodPost {
+			errs["user"] = validation.NewError("validation_required", "Send your own id as user.")
+		}
 		for key, value := range info.Body {
 			if modifierOf(key) != "user" {
 				continue

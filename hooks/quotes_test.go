@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +118,21 @@ func TestAppliedAtFollowsIsApply(t *testing.T) {
 		dbStampedNow(ownerPendingID)(t, app, nil)
 		dbStampedNow(otherPendingID)(t, app, nil)
 	})
+}
+
+func TestQuoteCreateWithoutUserNamesTheField(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t)
+	defer app.Cleanup()
+	srv := startServer(t, app)
+	token := authToken(t, newUser(t, app, "forgetful@example.com"))
+
+	res, body := do(t, "POST", srv.URL+"/api/collections/quotes/records", token, `{"content":"핑계 대지 마세요."}`)
+	want := `"user":{"code":"validation_required","message":"Send your own id as user."}`
+	if res.StatusCode != 400 || !strings.Contains(body, want) {
+		t.Fatalf("expected 400 with %s, got %d %s", want, res.StatusCode, body)
+	}
+	if n, _ := app.CountRecords(migrations.QuotesCollection); n != 0 {
+		t.Fatalf("expected nothing written, got %d quotes", n)
+	}
 }
