@@ -111,6 +111,7 @@ test('sign out everywhere ends the sessions of other browsers too', async () => 
   await page.waitForURL(/#\/signin$/);
   await other.reload();
   await other.waitForURL(/#\/signin$/);
+  await other.getByRole('alert').filter({ hasText: 'Your session ended' }).waitFor();
   assert.equal(await other.evaluate(() => localStorage.getItem('stovebot.auth')), null);
   await other.context().close();
 });

@@ -68,6 +68,13 @@ test('the pages load without script errors, and nothing scrolls sideways at 375 
     assert.equal(await sidewaysOverflow(page), 0, `#/${route} scrolls sideways`);
   }
   await page.getByRole('link', { name: 'Back to sign in' }).waitFor();
+  // the seed's GET /accounts/join and /accounts/login lead to the app's views
+  await page.goto(`${server.base}/accounts/join`);
+  await page.waitForURL(/\/#\/signup$/);
+  await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
+  await page.goto(`${server.base}/accounts/login`);
+  await page.waitForURL(/\/#\/signin$/);
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
   for (const s of seen) assert.ok(!s.text.includes(OPENAI_KEY), `${s.url} contains the key`);
   assert.deepEqual(page.errors, []);
   await page.context().close();

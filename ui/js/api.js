@@ -2,6 +2,7 @@
 // stovebot's /api/chat, with the session kept in localStorage.
 
 const AUTH_KEY = 'stovebot.auth';
+const NOTICE_KEY = 'stovebot.notice';
 const listeners = new Set();
 
 /** ApiError carries the HTTP status and PocketBase's error body. */
@@ -54,6 +55,13 @@ export function clearSession() {
   listeners.forEach((fn) => fn(session));
 }
 
+/** takeNotice returns (once) the key of a message left for the sign-in page. */
+export function takeNotice() {
+  const key = sessionStorage.getItem(NOTICE_KEY);
+  sessionStorage.removeItem(NOTICE_KEY);
+  return key;
+}
+
 /** Calls fn whenever the session changes (another tab included). */
 export function onSessionChange(fn) {
   listeners.add(fn);
@@ -90,6 +98,8 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
   }
   if (!res.ok) {
     if (res.status === 401 && h.has('Authorization')) {
+      // the sign-in page says why the visitor is there
+      sessionStorage.setItem(NOTICE_KEY, 'auth.sessionEnded');
       clearSession();
     }
     throw new ApiError(res.status, data, res.headers);

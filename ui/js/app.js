@@ -142,7 +142,8 @@ window.addEventListener('hashchange', () => render());
 
 async function boot() {
   if (session.token) await refreshSession();
-  render();
+  // a refused refresh has already drawn the sign-in page (with its notice)
+  if (!current) render();
 }
 
 boot();

@@ -3,7 +3,6 @@
 
 const strings = {
   ko: {
-    'app.tagline': '스토브리그의 명대사를 찾아 드려요',
     'nav.chat': '채팅',
     'nav.quotes': '명대사',
     'nav.profile': '프로필',
@@ -67,7 +66,6 @@ const strings = {
     'chat.title': '채팅',
     'chat.placeholder': '찾고 싶은 대사나 장면을 물어보세요',
     'chat.send': '보내기',
-    'chat.sending': '보내는 중',
     'chat.inputLabel': '질문',
     'chat.hint': 'Enter로 보내고, Shift+Enter로 줄을 바꿔요.',
     'chat.count': '{n}/{max}자',
@@ -82,11 +80,8 @@ const strings = {
     'chat.delete.confirm': '삭제',
     'chat.failed': '답변을 받지 못했어요: {reason}',
     'chat.failed.short': '답변을 받지 못했어요.',
-    'chat.failed.note': '실패한 질문은 횟수에서 빠져요.',
     'chat.pending': '답변을 작성하는 중이에요…',
     'chat.typing': '답변을 작성하는 중',
-    'chat.you': '나',
-    'chat.bot': 'stovebot',
     'chat.askAgain': '다시 물어보기',
     'chat.tooLong': '{max}자까지 보낼 수 있어요.',
 
@@ -131,7 +126,6 @@ const strings = {
     'profile.noEmail': '(이메일 없음)',
   },
   en: {
-    'app.tagline': 'Find the famous lines of Stove League',
     'nav.chat': 'Chat',
     'nav.quotes': 'Quotes',
     'nav.profile': 'Profile',
@@ -195,7 +189,6 @@ const strings = {
     'chat.title': 'Chat',
     'chat.placeholder': 'Ask about a line or a scene',
     'chat.send': 'Send',
-    'chat.sending': 'Sending',
     'chat.inputLabel': 'Your question',
     'chat.hint': 'Enter sends, Shift+Enter starts a new line.',
     'chat.count': '{n}/{max} characters',
@@ -210,11 +203,8 @@ const strings = {
     'chat.delete.confirm': 'Delete',
     'chat.failed': 'No answer: {reason}',
     'chat.failed.short': 'No answer came back.',
-    'chat.failed.note': 'Failed questions are not counted.',
     'chat.pending': 'The answer is still being written…',
     'chat.typing': 'Writing an answer',
-    'chat.you': 'You',
-    'chat.bot': 'stovebot',
     'chat.askAgain': 'Ask again',
     'chat.tooLong': 'Messages can have up to {max} characters.',
 

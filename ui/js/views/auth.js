@@ -1,7 +1,7 @@
 // Sign in, sign up and "forgot password": centred cards, errors under the
 // field they concern, one button per OAuth2 provider the server offers.
 
-import { request, signInWithPassword, authMethods, ApiError } from '../api.js';
+import { request, signInWithPassword, authMethods, ApiError, takeNotice } from '../api.js';
 import { t } from '../i18n.js';
 import { h, logo } from '../dom.js';
 import { languageSwitch } from '../app.js';
@@ -162,6 +162,8 @@ export function signinView(root) {
   });
   root.append(card('auth.signin.title', 'auth.signin.lead', form, providerButtons(form),
     h('p', { class: 'switch-link' }, h('a', { href: '#/signup' }, t('auth.toSignup')))));
+  const notice = takeNotice();
+  if (notice) formAlert(form, t(notice));
 }
 
 /** signupView is the sign-up card at #/signup. */

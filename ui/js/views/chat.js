@@ -147,7 +147,7 @@ export function chatView(root) {
     const body = render(text);
     if (status === 'streaming' || status === 'pending') {
       if (!text) {
-        replace(b, typing());
+        replace(b, typing(status === 'pending' ? t('chat.pending') : t('chat.typing')));
         return;
       }
       replace(b, body);
@@ -158,8 +158,8 @@ export function chatView(root) {
     replace(b, body);
   }
 
-  function typing() {
-    return h('span', { class: 'typing', role: 'img', 'aria-label': t('chat.typing') }, h('i'), h('i'), h('i'));
+  function typing(label) {
+    return h('span', { class: 'typing', role: 'img', 'aria-label': label }, h('i'), h('i'), h('i'));
   }
 
   function failNote(turn, reason, retry, label = t('common.retry')) {
