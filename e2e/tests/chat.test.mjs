@@ -79,6 +79,25 @@ test('a visitor is sent to sign in, signs up, and lands in an empty chat', async
   // the send button is disabled while the composer is empty
   assert.equal(await page.locator('button.send').isDisabled(), true);
   await shot(page, 'chat-empty');
+  // Shift+Enter breaks the line without sending; the composer grows to about 6 lines
+  const box = page.getByRole('textbox', { name: 'Your question' });
+  const oneLine = (await box.boundingBox()).height;
+  await box.focus();
+  for (let i = 1; i <= 10; i++) {
+    await page.keyboard.type(`line ${i}`);
+    if (i < 10) await page.keyboard.press('Shift+Enter');
+  }
+  assert.equal(await box.inputValue(), Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\n'));
+  assert.equal(await page.locator('.turns .turn').count(), 0);
+  assert.equal(await page.locator('button.send').isDisabled(), false);
+  const grown = (await box.boundingBox()).height;
+  assert.ok(grown > oneLine * 3 && grown < oneLine * 8, `composer height ${grown} for one line of ${oneLine}`);
+  await box.fill('');
+  assert.equal(await page.locator('button.send').isDisabled(), true);
+  // near the limit a live count appears
+  await box.fill('가'.repeat(1900));
+  assert.equal(await page.locator('.composer .counter').textContent(), '1900/2000 characters');
+  await box.fill('');
 });
 
 test('an answer streams in, grows before it is done, renders safely, and the count goes down', async () => {
@@ -261,6 +280,7 @@ test('older pages load when the reader scrolls to the top, keeping the position'
   // the reader still looks at what was at the top, not at History 1
   const box = await anchor.boundingBox();
   assert.ok(box.y > -50 && box.y < 300, `expected History 6 near the top of the view, at ${box.y}`);
+  await shot(p, 'chat-history');
   assert.deepEqual(p.errors, []);
   await p.context().close();
 });

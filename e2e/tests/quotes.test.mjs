@@ -115,6 +115,25 @@ test('approved by a superuser through the API, the quote shows as approved and r
   assert.equal(await mine.getByRole('button', { name: '삭제' }).count(), 0);
 });
 
+test('approved quotes come in pages, newest first, with a button for more', async () => {
+  const su = await superuserToken(server.base);
+  for (let i = 1; i <= 11; i++) {
+    const r = await api(server.base, su, 'POST', '/api/collections/quotes/records',
+      { content: `페이지 대사 ${i}`, speaker: '권경민', episode: i, is_apply: true });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  await page.reload();
+  await approvedTab().click();
+  const cards = page.locator('#panel-approved .quote-item');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), 10);
+  assert.match(await cards.first().textContent(), /페이지 대사 11/);
+  await page.locator('#panel-approved').getByRole('button', { name: '더 보기' }).click();
+  await page.locator('#panel-approved .quote-item', { hasText: LINE }).waitFor();
+  assert.equal(await cards.count(), 12);
+  assert.equal(await page.locator('#panel-approved').getByRole('button', { name: '더 보기' }).isVisible(), false);
+});
+
 test('the approved quote answers an offline question, rendered as a quote card', async () => {
   await page.locator('.tabbar').getByRole('link', { name: '채팅' }).click();
   const box = page.getByRole('textbox', { name: '질문' });
@@ -132,7 +151,7 @@ test('the profile and the quote board at 1280 px', async () => {
   const desk = await newPage(browser, { width: 1280, locale: 'ko-KR' });
   await desk.addInitScript((t) => localStorage.setItem('stovebot.auth', t), token);
   await desk.goto(`${server.base}/#/quotes`);
-  await desk.locator('#panel-approved .quote-item', { hasText: LINE }).waitFor();
+  await desk.locator('#panel-approved .quote-item', { hasText: '페이지 대사 11' }).waitFor();
   assert.equal(await desk.locator('.rail').isVisible(), true);
   await shot(desk, 'quotes-approved');
   await desk.goto(`${server.base}/#/profile`);
