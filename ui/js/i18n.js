@@ -288,10 +288,10 @@ export function t(key, vars = {}) {
   return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : `{${k}}`));
 }
 
-/** Formats a date and time in the reader's language. */
-export function formatDateTime(date, opts = {}) {
+/** Formats a message time in the reader's language and zone ("Nov 25, 8:37 PM"). */
+export function formatDateTime(date) {
   return new Intl.DateTimeFormat(current === 'ko' ? 'ko-KR' : 'en', {
-    dateStyle: 'medium', timeStyle: 'short', ...opts,
+    month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit',
   }).format(date);
 }
 

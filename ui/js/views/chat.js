@@ -3,7 +3,7 @@
 // countdown, retry with the same Idempotency-Key, and inline delete.
 
 import { request, readEvents, newIdempotencyKey, session, clearSession, ApiError, filterValue } from '../api.js';
-import { t } from '../i18n.js';
+import { t, formatDateTime } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
 import { render } from '../markdown.js';
 import { quota, setQuota, setQuotaFromHeaders, loadQuota, onQuota, resetTime, countdown } from '../quota.js';
@@ -126,7 +126,7 @@ export function chatView(root) {
       h('div', { class: 'q' },
         h('div', { class: 'bubble q-bubble' }, question),
         h('div', { class: 'meta q-meta' },
-          h('time', { datetime: when.toISOString() }, new Intl.DateTimeFormat(document.documentElement.lang, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(when)),
+          h('time', { datetime: when.toISOString() }, formatDateTime(when)),
           del)),
       h('div', { class: 'a' },
         h('div', { class: 'bubble a-bubble', 'aria-live': 'polite', 'aria-busy': 'false', 'data-state': 'pending' }),
