@@ -13,7 +13,9 @@
 //     seconds, in alternating rounds; p50, p99 and requests/s of both, the
 //     added p50 and p99 (stovebot minus direct) and the throughput ratio,
 //     each the median over the rounds. Requests cycle through 50 users,
-//     against 10,000 approved quotes.
+//     against 10,000 approved quotes. Also the server's CPU time per chat
+//     request (from /proc/PID/stat), which says whether a miss is work or
+//     waiting.
 //   - streaming: time to the first `delta` event of POST /api/chat with
 //     Accept: text/event-stream, minus the time to the first token of the
 //     same streaming request sent straight to the fake; p50 of each, one
@@ -28,12 +30,16 @@
 //   - quote search: search.Find in-process over 10,000 approved quotes
 //     (Korean and English), 20 questions in turn; p50.
 //   - memory: VmRSS of the server with 1,000 streams open at once, each
-//     held by the fake after its first piece.
+//     held by the fake after its first piece, and how many SQLite
+//     connections (each with its own page cache) it has open then.
 //   - cold start: exec to the first GET /api/health 200, median of 5
 //     starts on an existing data dir (small, and the 1,000,000-chat one).
 //
 // Run it on an otherwise idle machine: the load tool, the fake and the
-// server share its cores.
+// server share its cores. Flags for finding causes: -perf records the
+// server with perf during the load tests, -quotes 0 takes the quote search
+// out of the chat path, -c sets the proxy test's concurrency, -env passes
+// a variable to the server (GOMEMLIMIT=…), -keep keeps the work directory.
 package main
 
 import (
@@ -55,7 +61,15 @@ func logf(format string, args ...any) {
 func main() {
 	keep := flag.Bool("keep", false, "keep the work directory (binary, data dirs, server logs)")
 	flag.DurationVar(&roundLength, "round", 4*time.Second, "length of one proxy-overhead round")
+	flag.IntVar(&concurrency, "c", 10, "concurrency of the proxy-overhead test")
 	flag.IntVar(&smallQuotes, "quotes", 10000, "approved quotes on the server of the load tests (0 shows the cost of the rest of the path)")
+	flag.Func("env", "KEY=VALUE added to the server's environment, e.g. GOMEMLIMIT=100MiB (repeatable)", func(kv string) error {
+		if !strings.Contains(kv, "=") {
+			return fmt.Errorf("expected KEY=VALUE, got %q", kv)
+		}
+		serverEnv = append(serverEnv, kv)
+		return nil
+	})
 	flag.BoolVar(&perfLoad, "perf", false, "record the server with perf during the load tests (perf-load.data in the work directory; implies -keep)")
 	flag.Parse()
 	if err := run(*keep || perfLoad); err != nil {
@@ -69,6 +83,8 @@ var (
 	roundLength time.Duration
 	perfLoad    bool
 	smallQuotes int
+	concurrency int
+	serverEnv   []string
 )
 
 func run(keep bool) error {

@@ -161,13 +161,13 @@ func loadFigures(t *table, srv *server, fake *fakeUpstream, small smallData, per
 		}
 		defer stop()
 	}
-	p, err := measureProxy(srv, fake, small.tokens, 10, 3, roundLength)
+	p, err := measureProxy(srv, fake, small.tokens, concurrency, 3, roundLength)
 	if err != nil {
 		return err
 	}
-	t.info("proxy, fake called directly, c=10: p50 / p99", fmt.Sprintf("%.2f ms / %.2f ms", p.directP50, p.directP99))
+	t.info(fmt.Sprintf("proxy, fake called directly, c=%d: p50 / p99", concurrency), fmt.Sprintf("%.2f ms / %.2f ms", p.directP50, p.directP99))
 	t.info("proxy, fake called directly: requests/s", fmt.Sprintf("%.0f", p.directRPS))
-	t.info("proxy, POST /api/chat, c=10: p50 / p99", fmt.Sprintf("%.2f ms / %.2f ms", p.chatP50, p.chatP99))
+	t.info(fmt.Sprintf("proxy, POST /api/chat, c=%d: p50 / p99", concurrency), fmt.Sprintf("%.2f ms / %.2f ms", p.chatP50, p.chatP99))
 	t.check("proxy, POST /api/chat: requests/s", fmt.Sprintf("%.0f", p.chatRPS), "≥ 1,000", p.chatRPS >= 1000)
 	t.check("proxy: added p50", fmt.Sprintf("%.2f ms", p.addedP50), "≤ 1 ms", p.addedP50 <= 1)
 	t.check("proxy: added p99", fmt.Sprintf("%.2f ms", p.addedP99), "≤ 5 ms", p.addedP99 <= 5)

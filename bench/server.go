@@ -71,6 +71,7 @@ func (s *server) start() (time.Duration, error) {
 	s.cmd = exec.Command(s.bin, "serve", "--http", s.addr, "--dir", s.dataDir,
 		"--openai-base-url", s.upstream, "--daily-limit", "100000")
 	s.cmd.Env = append(os.Environ(), "TMPDIR="+s.tmpDir, "OPENAI_API_KEY=bench-key")
+	s.cmd.Env = append(s.cmd.Env, serverEnv...)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 
 	health := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
