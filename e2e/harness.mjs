@@ -52,11 +52,13 @@ export const ANSWER = ANSWER_PIECES.join('');
 /**
  * startFakeOpenAI serves /v1/chat/completions (JSON and SSE, a piece every
  * pieceDelay ms) and /v1/models. A question containing FAIL-ONCE gets a
- * 500 the first time it is asked.
+ * 500 the first time it is asked; one containing CUT-ONCE has its stream
+ * cut after two pieces the first time.
  */
 export async function startFakeOpenAI({ pieceDelay = 350 } = {}) {
   const calls = [];
   const failedOnce = new Set();
+  const cutOnce = new Set();
   const server = createServer(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -96,9 +98,15 @@ export async function startFakeOpenAI({ pieceDelay = 350 } = {}) {
       choices: [{ index: 0, delta, finish_reason: finish }], ...extra,
     })}\n\n`;
     res.write(chunk({ role: 'assistant', content: '' }));
-    for (const piece of ANSWER_PIECES) {
+    const cut = question.includes('CUT-ONCE') && !cutOnce.has(question);
+    if (cut) cutOnce.add(question);
+    for (const [i, piece] of ANSWER_PIECES.entries()) {
       await sleep(pieceDelay);
       if (res.destroyed) return;
+      if (cut && i === 2) {
+        res.destroy(); // the connection drops in the middle of the answer
+        return;
+      }
       res.write(chunk({ content: piece }));
     }
     res.write(chunk({}, 'stop', { usage: { prompt_tokens: 11, completion_tokens: 22, total_tokens: 33 } }));

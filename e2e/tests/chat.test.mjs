@@ -285,7 +285,7 @@ test('older pages load when the reader scrolls to the top, keeping the position'
   await p.context().close();
 });
 
-test('a reload in the middle of an answer shows it once the server has finished it', async () => {
+test('a reload in the middle of an answer shows it once finished; a cut answer keeps its text and is retried', async () => {
   const other = { email: `reload${Date.now()}@dreams.kr`, password: 'reload-12345' };
   const created = await api(server.base, null, 'POST', '/api/collections/users/records',
     { ...other, passwordConfirm: other.password });
@@ -306,6 +306,24 @@ test('a reload in the middle of an answer shows it once the server has finished 
   await turn.waitFor();
   await turn.locator('.a-bubble[data-state="done"]').waitFor({ timeout: 20000 });
   assert.match(await turn.locator('.a-bubble').textContent(), /우리는 핑계를 대지 않습니다/);
+  await p.waitForFunction(() => document.querySelector('.rail .quota-value')?.textContent === '4 / 5');
+
+  // an answer cut in the middle keeps its text, says it failed, is not counted, and can be retried
+  await box.fill('CUT-ONCE 끊기는 답변');
+  await box.press('Enter');
+  const cut = p.locator('.turn', { hasText: 'CUT-ONCE 끊기는 답변' });
+  await cut.locator('.a-note .fail').waitFor({ timeout: 20000 });
+  assert.equal(await cut.locator('.a-bubble').getAttribute('data-state'), 'failed');
+  assert.match(await cut.locator('.a-note .fail').textContent(), /The answer stopped halfway/);
+  assert.match(await cut.locator('.a-bubble').textContent(), /백승수 단장의 말이에요/);
+  assert.doesNotMatch(await cut.locator('.a-bubble').textContent(), /자세한 건/);
+  await p.waitForFunction(() => document.querySelector('.rail .quota-value')?.textContent === '4 / 5');
+  await shot(p, 'chat-cut');
+  await cut.getByRole('button', { name: 'Try again' }).click();
+  await cut.locator('.a-bubble[data-state="done"]').waitFor({ timeout: 20000 });
+  assert.match(await cut.locator('.a-bubble').textContent(), /자세한 건/);
+  assert.equal(await cut.locator('.a-note .fail').count(), 0);
+  await p.waitForFunction(() => document.querySelector('.rail .quota-value')?.textContent === '3 / 5');
   assert.deepEqual(p.errors, []);
   await p.context().close();
 });

@@ -248,7 +248,7 @@ export function chatView(root) {
     const failed = (reason) => {
       if (frame) cancelAnimationFrame(frame);
       paint('failed');
-      failNote(turn, t('chat.failed', { reason }), retry);
+      failNote(turn, t(text ? 'chat.cut' : 'chat.failed', { reason }), retry);
     };
     try {
       const res = await fetch('/api/chat', {
