@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  build, startStovebot, launchBrowser, newPage, shot, api,
+  build, startStovebot, launchBrowser, newPage, shot, api, sidewaysOverflow,
 } from '../harness.mjs';
 
 let server, browser, page;
@@ -107,6 +107,14 @@ test('profile: the password changes only with the current one, and the session s
 test('sign out everywhere ends the sessions of other browsers too', async () => {
   const other = await newPage(browser, { width: 375, height: 740, locale: 'en-US' });
   await signIn(other, NEW_PASSWORD);
+  // the English pill fits a phone's top bar without being cut, beside a one-line switch
+  const pill = other.locator('.topbar .quota-pill');
+  await other.waitForFunction(() => /left today/.test(document.querySelector('.topbar .quota-pill').textContent));
+  assert.ok(await pill.evaluate((e) => e.scrollWidth <= e.clientWidth), 'the quota pill is cut');
+  assert.match(await pill.textContent(), /5 of 5 left today · resets at midnight \(GMT\+9\)/);
+  assert.ok((await other.locator('.topbar .lang-switch').boundingBox()).height < 40);
+  assert.equal(await sidewaysOverflow(other), 0);
+  await shot(other, 'chat-empty-en');
   await page.getByRole('button', { name: 'Sign out everywhere' }).click();
   await page.waitForURL(/#\/signin$/);
   await other.reload();
