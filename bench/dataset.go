@@ -67,7 +67,7 @@ func openDataset(dir string) (*dataset, error) {
 	return d, err
 }
 
-func (d *dataset) close() error { return d.app.ResetBootstrapState() }
+func (d *dataset) close() error { return d.app.ClearBootstrap() }
 
 func (d *dataset) id() string {
 	b := make([]byte, 15)

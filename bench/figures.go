@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -178,7 +177,7 @@ func measureMemory(srv *server, fake *fakeUpstream, tokens []string, n int) (rss
 		client.CloseIdleConnections()
 	}()
 	if len(errs) > 0 {
-		return 0, 0, fmt.Errorf("%d of %d streams failed, first: %w", len(errs), n, errors.Join(errs[0]))
+		return 0, 0, fmt.Errorf("%d of %d streams failed, first: %w", len(errs), n, errs[0])
 	}
 	var readings []float64
 	for range 3 {

@@ -23,7 +23,7 @@
 //   - history: GET /api/collections/chats/records?perPage=20&sort=-created
 //     with the user's token (and with skipTotal=1), p50, in a database of
 //     1,000,000 chats of 10,000 users, for a typical user (about 90 chats)
-//     and for the heaviest (100,000 chats, 10,000 of them today).
+//     and for the heaviest (100,000 chats, 10,000 of them in the last day).
 //   - quota check: GET /api/chat/quota p50 for a user with 10 chats in a
 //     database of 10 chats against the heaviest user of the 1,000,000-chat
 //     database, both servers running, calls alternating.

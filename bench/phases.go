@@ -171,7 +171,7 @@ func loadFigures(t *table, srv *server, fake *fakeUpstream, small smallData, per
 	t.check("proxy, POST /api/chat: requests/s", fmt.Sprintf("%.0f", p.chatRPS), "≥ 1,000", p.chatRPS >= 1000)
 	t.check("proxy: added p50", fmt.Sprintf("%.2f ms", p.addedP50), "≤ 1 ms", p.addedP50 <= 1)
 	t.check("proxy: added p99", fmt.Sprintf("%.2f ms", p.addedP99), "≤ 5 ms", p.addedP99 <= 5)
-	t.info("proxy: requests/s ratio stovebot / direct", fmt.Sprintf("%.2f", p.chatRPS/p.directRPS))
+	t.info("proxy: requests/s ratio stovebot / direct", fmt.Sprintf("%.3g", p.chatRPS/p.directRPS))
 	t.info("proxy: server CPU time per POST /api/chat", fmt.Sprintf("%.2f ms", p.cpuPerChat))
 
 	logf("streaming: time to first delta")
