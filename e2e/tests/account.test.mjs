@@ -29,6 +29,8 @@ after(async () => {
 
 async function signIn(p, password) {
   await p.goto(`${server.base}/#/signin`);
+  // a hash change draws the view a moment later: wait for it, not for the URL
+  await p.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
   await p.getByLabel('Email').fill(user.email);
   await p.getByLabel('Password').fill(password);
   await p.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -136,6 +138,7 @@ test('sign out ends the session on this device', async () => {
 test('forgot password asks PocketBase for a reset mail', async () => {
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await page.waitForURL(/#\/forgot$/);
+  await page.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor();
   await page.getByLabel('Email').fill(user.email);
   const reset = page.waitForResponse((r) => r.url().endsWith('/request-password-reset'));
   await page.getByRole('button', { name: 'Send the link' }).click();

@@ -63,6 +63,7 @@ test('a visitor is sent to sign in, signs up, and lands in an empty chat', async
   await page.locator('[data-error-for="identity"]').waitFor();
   await page.getByRole('link', { name: /Sign up/ }).click();
   await page.waitForURL(/#\/signup$/);
+  await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('Confirm password').fill('something-else');

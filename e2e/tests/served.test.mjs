@@ -62,9 +62,10 @@ test('the pages load without script errors, and nothing scrolls sideways at 375 
   page.on('response', async (res) => {
     try { seen.push({ url: res.url(), text: await res.text() }); } catch { /* no body */ }
   });
-  for (const route of ['signin', 'signup', 'forgot']) {
+  const titles = { signin: 'Sign in', signup: 'Create an account', forgot: 'Reset your password' };
+  for (const [route, title] of Object.entries(titles)) {
     await page.goto(`${server.base}/#/${route}`);
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
     assert.equal(await sidewaysOverflow(page), 0, `#/${route} scrolls sideways`);
   }
   await page.getByRole('link', { name: 'Back to sign in' }).waitFor();
