@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/cmd"
@@ -19,7 +20,11 @@ import (
 var Version = "dev"
 
 func main() {
-	app := pocketbase.New()
+	// A few connections per core: each SQLite connection keeps its own page
+	// cache, and PocketBase's default of 120 costs hundreds of MB when many
+	// chats stream at once, for no throughput on a small VPS.
+	conns := 4 * runtime.GOMAXPROCS(0)
+	app := pocketbase.NewWithConfig(pocketbase.Config{DataMaxOpenConns: conns, DataMaxIdleConns: conns})
 	app.RootCmd.Version = Version
 	app.RootCmd.Short = "stovebot: find the famous lines of Stove League"
 

@@ -138,7 +138,7 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 		acc.question.Set("role", roleUser)
 		acc.question.Set("content", content)
 		acc.question.Set("status", statusPending)
-		if err := txApp.Save(acc.question); err != nil {
+		if err := txApp.SaveNoValidate(acc.question); err != nil {
 			return err
 		}
 		if key != "" {

@@ -77,8 +77,9 @@ func (s *ChatService) repairPending() error {
 			User    string `db:"user"`
 			Created string `db:"created"`
 		}
+		// a literal, not a parameter, so that SQLite uses the partial index
 		err := txApp.DB().Select("id", "user", "created").From(migrations.ChatsCollection).
-			Where(dbx.HashExp{"status": statusPending}).All(&pending)
+			Where(dbx.NewExp("[[status]] = 'pending'")).All(&pending)
 		if err != nil || len(pending) == 0 {
 			return err
 		}
@@ -91,7 +92,7 @@ func (s *ChatService) repairPending() error {
 			}
 		}
 		_, err = txApp.DB().Update(migrations.ChatsCollection, dbx.Params{"status": statusFailed},
-			dbx.HashExp{"status": statusPending}).Execute()
+			dbx.NewExp("[[status]] = 'pending'")).Execute()
 		if err == nil {
 			s.app.Logger().Info("chat: marked requests left pending by a stop as failed", "count", len(pending))
 		}

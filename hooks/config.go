@@ -12,6 +12,8 @@ import (
 	_ "time/tzdata" // STOVEBOT_TIMEZONE must work on hosts without zoneinfo
 
 	"github.com/spf13/pflag"
+
+	"stovebot/migrations"
 )
 
 // DefaultOpenAIBaseURL is used when a key is set but no base URL.
@@ -141,8 +143,8 @@ func (cfg *Config) Validate() error {
 	if cfg.DailyLimit < 1 {
 		errs = append(errs, fmt.Errorf("daily-limit: must be at least 1, got %d", cfg.DailyLimit))
 	}
-	if cfg.MaxChars < 1 {
-		errs = append(errs, fmt.Errorf("max-chars: must be at least 1, got %d", cfg.MaxChars))
+	if cfg.MaxChars < 1 || cfg.MaxChars > migrations.ChatContentMax {
+		errs = append(errs, fmt.Errorf("max-chars: must be from 1 to %d, got %d", migrations.ChatContentMax, cfg.MaxChars))
 	}
 	if cfg.UpstreamTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("upstream-timeout: must be positive, got %s", cfg.UpstreamTimeout))

@@ -111,12 +111,12 @@ func (s *ChatService) succeed(acc *accepted, g *generation, res upstream.Result)
 		reply.Set("model", res.Model)
 		reply.Set("prompt_tokens", res.PromptTokens)
 		reply.Set("completion_tokens", res.CompletionTokens)
-		if err := txApp.Save(reply); err != nil {
+		if err := txApp.SaveNoValidate(reply); err != nil {
 			return err
 		}
 		acc.question.Set("status", statusDone)
 		acc.question.Set("reply", reply.Id)
-		if err := txApp.Save(acc.question); err != nil {
+		if err := txApp.SaveNoValidate(acc.question); err != nil {
 			return err
 		}
 		if acc.key != "" {
@@ -160,13 +160,13 @@ func (s *ChatService) fail(acc *accepted, g *generation, partial string, cause e
 			if err != nil {
 				return err
 			}
-			if err := txApp.Save(reply); err != nil {
+			if err := txApp.SaveNoValidate(reply); err != nil {
 				return err
 			}
 			acc.question.Set("reply", reply.Id)
 		}
 		acc.question.Set("status", statusFailed)
-		if err := txApp.Save(acc.question); err != nil {
+		if err := txApp.SaveNoValidate(acc.question); err != nil {
 			return err
 		}
 		if acc.key != "" {

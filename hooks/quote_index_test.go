@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"fmt"
 	"testing"
 
 	"stovebot/hooks/search"
@@ -109,5 +110,30 @@ func TestSearchTermsSplitKoreanIntoBigrams(t *testing.T) {
 		if got := search.Query(s.in); got != s.query {
 			t.Fatalf("Query(%q): expected %q, got %q", s.in, s.query, got)
 		}
+	}
+}
+
+func TestQuoteSearchLeavesOutCommonPieces(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t)
+	defer app.Cleanup()
+	// 400 quotes share the piece 대사; one has the rare word 드림즈
+	rows := make([]QuoteRow, 0, 401)
+	for i := 0; i < 400; i++ {
+		rows = append(rows, QuoteRow{Content: fmt.Sprintf("평범한 대사 %d번", i)})
+	}
+	rows = append(rows, QuoteRow{Content: "드림즈의 대사는 이겁니다."})
+	if _, err := ImportQuotes(app, rows); err != nil {
+		t.Fatal(err)
+	}
+	// 대사 is left out, so only the quote with 드림즈 is ranked at all
+	hits, err := search.Find(app.DB(), "드림즈 대사", 3)
+	if err != nil || len(hits) != 1 || hits[0].Content != "드림즈의 대사는 이겁니다." {
+		t.Fatalf("expected only the rare piece's quote, got %v %v", hits, err)
+	}
+	// a question of common pieces only still finds something
+	hits, err = search.Find(app.DB(), "대사", 3)
+	if err != nil || len(hits) != 3 {
+		t.Fatalf("expected three hits for a common piece alone, got %d %v", len(hits), err)
 	}
 }

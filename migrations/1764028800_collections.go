@@ -10,8 +10,12 @@ import (
 
 // Field and collection names shared with the hooks.
 const (
-	UsersCollection  = "users"
-	ChatsCollection  = "chats"
+	UsersCollection = "users"
+	ChatsCollection = "chats"
+
+	// ChatContentMax bounds a chat message, long enough for any answer of
+	// the upstream's max_tokens and for any STOVEBOT_MAX_CHARS.
+	ChatContentMax   = 100000
 	QuotesCollection = "quotes"
 )
 
@@ -73,7 +77,7 @@ func createChats(app core.App, users *core.Collection) error {
 	chats.Fields.Add(
 		&core.RelationField{Name: "user", CollectionId: users.Id, Required: true, CascadeDelete: true, MaxSelect: 1},
 		&core.SelectField{Name: "role", Values: []string{"user", "assistant"}, Required: true, MaxSelect: 1},
-		&core.TextField{Name: "content", Required: true},
+		&core.TextField{Name: "content", Required: true, Max: ChatContentMax},
 		&core.SelectField{Name: "status", Values: []string{"pending", "done", "failed"}, Required: true, MaxSelect: 1},
 		&core.TextField{Name: "model", Max: 200},
 		&core.NumberField{Name: "prompt_tokens", OnlyInt: true, Min: types.Pointer(0.0)},
@@ -82,6 +86,8 @@ func createChats(app core.App, users *core.Collection) error {
 		&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
 	)
 	chats.AddIndex("idx_chats_user_created", false, "`user`, `created`", "")
+	// empty but for requests in flight: start-up finds those a crash left
+	chats.AddIndex("idx_chats_pending", false, "`status`", "`status` = 'pending'")
 	if err := app.Save(chats); err != nil {
 		return err
 	}

@@ -7,16 +7,33 @@ import (
 
 // QuoteIndexTable is the full-text index of approved quotes. Its text is
 // split by the hooks (Korean as syllable bigrams), which fill it at start-up
-// and keep it in step with every quote write.
-const QuoteIndexTable = "_stovebot_quotes_fts"
+// and keep it in step with every quote write. Its rank is bm25 with a match
+// in the speaker weighing double; QuoteVocabTable counts the quotes of each
+// term, so a search can leave out the common ones.
+const (
+	QuoteIndexTable = "_stovebot_quotes_fts"
+	QuoteVocabTable = "_stovebot_quotes_vocab"
+)
 
 func init() {
 	m.Register(func(app core.App) error {
-		_, err := app.DB().NewQuery(`CREATE VIRTUAL TABLE IF NOT EXISTS ` + QuoteIndexTable +
-			` USING fts5(quote_id UNINDEXED, content, speaker, tokenize = 'unicode61 remove_diacritics 2')`).Execute()
-		return err
+		for _, sql := range []string{
+			`CREATE VIRTUAL TABLE IF NOT EXISTS ` + QuoteIndexTable +
+				` USING fts5(quote_id UNINDEXED, content, speaker, tokenize = 'unicode61 remove_diacritics 2')`,
+			`INSERT INTO ` + QuoteIndexTable + ` (` + QuoteIndexTable + `, rank) VALUES ('rank', 'bm25(0.0, 1.0, 2.0)')`,
+			`CREATE VIRTUAL TABLE IF NOT EXISTS ` + QuoteVocabTable + ` USING fts5vocab(` + QuoteIndexTable + `, row)`,
+		} {
+			if _, err := app.DB().NewQuery(sql).Execute(); err != nil {
+				return err
+			}
+		}
+		return nil
 	}, func(app core.App) error {
-		_, err := app.DB().NewQuery(`DROP TABLE IF EXISTS ` + QuoteIndexTable).Execute()
-		return err
+		for _, table := range []string{QuoteVocabTable, QuoteIndexTable} {
+			if _, err := app.DB().NewQuery(`DROP TABLE IF EXISTS ` + table).Execute(); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

@@ -1,13 +1,28 @@
 package search
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/pocketbase/dbx"
 )
 
-// Table is the FTS5 table of approved quotes, created by the migrations.
-const Table = "_stovebot_quotes_fts"
+// Table is the FTS5 table of approved quotes, and VocabTable its fts5vocab
+// view (documents per term); both are created by the migrations, with
+// bm25(0, 1, 2) as the table's rank: a match in the speaker weighs double.
+const (
+	Table      = "_stovebot_quotes_fts"
+	VocabTable = "_stovebot_quotes_vocab"
+)
+
+// matchBudget bounds how many quote matches a search ranks: the rarest
+// terms of a question are kept until their documents add up to it, and the
+// common ones (이라, 대사, one-syllable prefixes) are dropped. Ranking every
+// quote that contains a common bigram is what makes a search slow, and
+// such a term says little about which quote is meant.
+const matchBudget = 300
 
 // Hit is one approved quote that matches a search, best first.
 type Hit struct {
@@ -18,25 +33,76 @@ type Hit struct {
 }
 
 // Find returns up to limit approved quotes that match question, best first
-// by FTS5's bm25 rank (a match in the speaker weighs double). A question with
-// nothing to search for finds nothing.
+// by FTS5's bm25 rank. A question with nothing to search for finds nothing.
 func Find(db dbx.Builder, question string, limit int) ([]Hit, error) {
-	match := Query(question)
-	if match == "" || limit < 1 {
-		return nil, nil
+	terms, err := prune(db, queryTerms(question))
+	if err != nil || len(terms) == 0 || limit < 1 {
+		return nil, err
 	}
 	var hits []Hit
-	err := db.NewQuery(`
+	// rank inside FTS5 first (it orders by rank with a limit cheaply), then
+	// join only the few best rows
+	err = db.NewQuery(`
 		SELECT q.id, q.content, q.speaker, COALESCE(q.episode, 0) AS episode
-		FROM ` + Table + ` f JOIN quotes q ON q.id = f.quote_id
-		WHERE ` + Table + ` MATCH {:match} AND q.is_apply = TRUE
-		ORDER BY bm25(` + Table + `, 0, 1.0, 2.0), q.created DESC
-		LIMIT {:limit}`).
-		Bind(dbx.Params{"match": match, "limit": limit}).All(&hits)
+		FROM (SELECT quote_id, rank FROM ` + Table + ` WHERE ` + Table + ` MATCH {:match} ORDER BY rank LIMIT {:limit}) f
+		JOIN quotes q ON q.id = f.quote_id
+		WHERE q.is_apply = TRUE
+		ORDER BY f.rank`).
+		Bind(dbx.Params{"match": orExpr(terms), "limit": limit}).All(&hits)
 	if err != nil {
 		return nil, fmt.Errorf("searching quotes: %w", err)
 	}
 	return hits, nil
+}
+
+// prune keeps the rarest terms, by their document counts, within
+// matchBudget; the rarest term is always kept. One-syllable prefixes go
+// when the question has anything longer.
+func prune(db dbx.Builder, terms []term) ([]term, error) {
+	if len(terms) <= 1 {
+		return terms, nil
+	}
+	type counted struct {
+		term
+		docs int
+	}
+	var all []counted
+	for _, t := range terms {
+		if t.prefix && containsCJK(t.text) && len(terms) > 1 {
+			continue
+		}
+		var docs int
+		q := db.NewQuery(`SELECT COALESCE(SUM(doc), 0) FROM ` + VocabTable + ` WHERE term = {:t}`)
+		if t.prefix {
+			// every indexed word that starts with the prefix
+			q = db.NewQuery(`SELECT COALESCE(SUM(doc), 0) FROM ` + VocabTable + ` WHERE term >= {:t} AND term < {:end}`)
+		}
+		if err := q.Bind(dbx.Params{"t": t.text, "end": t.text + "\U0010FFFF"}).Row(&docs); err != nil {
+			return nil, fmt.Errorf("counting %q: %w", t.text, err)
+		}
+		all = append(all, counted{t, docs})
+	}
+	if len(all) == 0 {
+		return terms, nil // only one-syllable prefixes: keep them all
+	}
+	slices.SortStableFunc(all, func(a, b counted) int { return a.docs - b.docs })
+	kept := []term{all[0].term}
+	sum := all[0].docs
+	for _, c := range all[1:] {
+		if sum+c.docs > matchBudget {
+			break
+		}
+		sum += c.docs
+		kept = append(kept, c.term)
+	}
+	return kept, nil
+}
+
+// rowid is the FTS row of a quote: derived from its id, so that removing a
+// quote is a lookup by rowid, not a scan.
+func rowid(id string) int64 {
+	sum := sha256.Sum256([]byte(id))
+	return int64(binary.BigEndian.Uint64(sum[:8]) >> 1) // positive
 }
 
 // Sync puts one quote into the index when approved and takes it out
@@ -48,8 +114,12 @@ func Sync(db dbx.Builder, id, content, speaker string, approved bool) error {
 	if !approved {
 		return nil
 	}
-	_, err := db.NewQuery(`INSERT INTO ` + Table + ` (quote_id, content, speaker) VALUES ({:id}, {:content}, {:speaker})`).
-		Bind(dbx.Params{"id": id, "content": Terms(content), "speaker": Terms(speaker)}).Execute()
+	return insert(db, id, content, speaker)
+}
+
+func insert(db dbx.Builder, id, content, speaker string) error {
+	_, err := db.NewQuery(`INSERT INTO ` + Table + ` (rowid, quote_id, content, speaker) VALUES ({:rowid}, {:id}, {:content}, {:speaker})`).
+		Bind(dbx.Params{"rowid": rowid(id), "id": id, "content": Terms(content), "speaker": Terms(speaker)}).Execute()
 	if err != nil {
 		return fmt.Errorf("indexing quote %s: %w", id, err)
 	}
@@ -58,7 +128,7 @@ func Sync(db dbx.Builder, id, content, speaker string, approved bool) error {
 
 // Remove takes a quote out of the index.
 func Remove(db dbx.Builder, id string) error {
-	_, err := db.NewQuery(`DELETE FROM ` + Table + ` WHERE quote_id = {:id}`).Bind(dbx.Params{"id": id}).Execute()
+	_, err := db.NewQuery(`DELETE FROM ` + Table + ` WHERE rowid = {:rowid}`).Bind(dbx.Params{"rowid": rowid(id)}).Execute()
 	if err != nil {
 		return fmt.Errorf("unindexing quote %s: %w", id, err)
 	}
@@ -88,7 +158,7 @@ func Rebuild(db dbx.Builder) error {
 		return fmt.Errorf("reading quotes: %w", err)
 	}
 	for _, r := range rows {
-		if err := Sync(db, r.ID, r.Content, r.Speaker, true); err != nil {
+		if err := insert(db, r.ID, r.Content, r.Speaker); err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,7 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // stopwords are English words too common in questions to say anything about
@@ -98,31 +99,61 @@ func Terms(text string) string {
 	return b.String()
 }
 
-// Query turns a question into an FTS5 MATCH expression: any of its pieces,
-// so that a quote matching more (and rarer) pieces ranks first. It returns
-// "" when the question has nothing to search for.
-func Query(question string) string {
-	seen := map[string]bool{}
-	var terms []string
-	add := func(t string) {
+// term is one piece of a question to match: a word or bigram, or a prefix.
+type term struct {
+	text   string
+	prefix bool
+}
+
+// expr is the term as an FTS5 query: quoted, so no input is FTS5 syntax.
+func (t term) expr() string {
+	e := `"` + strings.ReplaceAll(t.text, `"`, `""`) + `"`
+	if t.prefix {
+		e += "*"
+	}
+	return e
+}
+
+// queryTerms returns the pieces of a question, each once: CJK words as
+// bigrams (a one-syllable word as a prefix), other words as prefixes,
+// English stopwords left out.
+func queryTerms(question string) []term {
+	seen := map[term]bool{}
+	var terms []term
+	add := func(t term) {
 		if !seen[t] {
 			seen[t] = true
 			terms = append(terms, t)
 		}
 	}
 	for _, w := range words(question) {
-		rs := []rune(w)
 		switch {
-		case containsCJK(w) && len(rs) == 1:
-			add(`"` + w + `"*`) // one syllable: any piece that starts with it
+		case containsCJK(w) && utf8.RuneCountInString(w) == 1:
+			add(term{w, true}) // one syllable: any piece that starts with it
 		case containsCJK(w):
 			for _, p := range bigrams(w) {
-				add(`"` + p + `"`)
+				add(term{p, false})
 			}
 		case stopwords[w]:
 		default:
-			add(`"` + w + `"*`)
+			add(term{w, true})
 		}
 	}
-	return strings.Join(terms, " OR ")
+	return terms
+}
+
+// Query turns a question into an FTS5 MATCH expression: any of its pieces,
+// so that a quote matching more (and rarer) pieces ranks first. It returns
+// "" when the question has nothing to search for. Find prunes the common
+// pieces of this expression first.
+func Query(question string) string {
+	return orExpr(queryTerms(question))
+}
+
+func orExpr(terms []term) string {
+	exprs := make([]string, len(terms))
+	for i, t := range terms {
+		exprs[i] = t.expr()
+	}
+	return strings.Join(exprs, " OR ")
 }
