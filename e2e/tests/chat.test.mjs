@@ -273,14 +273,21 @@ test('older pages load when the reader scrolls to the top, keeping the position'
   assert.equal(await p.locator('.q-bubble', { hasText: /^History 5$/ }).count(), 0);
   // the newest is in view
   assert.ok(await p.evaluate(() => window.scrollY > 0));
+  // a question asked meanwhile shifts nothing: the older page follows the oldest shown
+  const box = p.getByRole('textbox', { name: 'Your question' });
+  await box.fill('새 질문');
+  await box.press('Enter');
+  await p.locator('.turn', { hasText: '새 질문' }).locator('.a-bubble[data-state="done"]').waitFor({ timeout: 20000 });
   const anchor = p.locator('.turn', { has: p.locator('.q-bubble', { hasText: /^History 6$/ }) });
   await p.evaluate(() => window.scrollTo(0, 0));
   await p.locator('.q-bubble', { hasText: /^History 1$/ }).waitFor();
-  assert.equal(await p.locator('.turn').count(), 25);
+  assert.equal(await p.locator('.turn').count(), 26);
+  assert.equal(await anchor.count(), 1);
   assert.equal(await p.locator('.q-bubble').first().textContent(), 'History 1');
+  assert.equal(await p.locator('.q-bubble').last().textContent(), '새 질문');
   // the reader still looks at what was at the top, not at History 1
-  const box = await anchor.boundingBox();
-  assert.ok(box.y > -50 && box.y < 300, `expected History 6 near the top of the view, at ${box.y}`);
+  const where = await anchor.boundingBox();
+  assert.ok(where.y > -50 && where.y < 300, `expected History 6 near the top of the view, at ${where.y}`);
   await shot(p, 'chat-history');
   assert.deepEqual(p.errors, []);
   await p.context().close();

@@ -13,7 +13,9 @@ const MAX_CHARS = 2000; // the server's default; it names its own limit in a 400
 
 /** chatView is the chat at #/chat. */
 export function chatView(root) {
-  const state = { page: 0, more: true, loading: false, sending: false, disposed: false, timers: new Set() };
+  // History pages go by a cursor (the oldest question shown), not by page
+  // number, so questions asked or deleted meanwhile shift nothing.
+  const state = { page: 0, more: true, loading: false, sending: false, disposed: false, timers: new Set(), oldest: null };
 
   const older = h('button', { type: 'button', class: 'btn ghost small older', hidden: true }, t('chat.older'));
   const top = h('div', { class: 'log-top' }, older);
@@ -34,18 +36,19 @@ export function chatView(root) {
     const before = document.documentElement.scrollHeight;
     const wasAtTop = state.page > 0;
     try {
+      let filter = `user = ${filterValue(session.user.id)} && role = 'user'`;
+      if (state.oldest) {
+        const c = filterValue(state.oldest.created);
+        filter += ` && (created < ${c} || (created = ${c} && id < ${filterValue(state.oldest.id)}))`;
+      }
       const q = new URLSearchParams({
-        page: String(state.page + 1),
-        perPage: String(PAGE),
-        sort: '-created,-id',
-        filter: `user = ${filterValue(session.user.id)} && role = 'user'`,
-        expand: 'reply',
-        skipTotal: '1',
+        perPage: String(PAGE), sort: '-created,-id', filter, expand: 'reply', skipTotal: '1',
       });
       const { data } = await request(`/api/collections/chats/records?${q}`);
       if (state.disposed) return;
       state.page++;
       state.more = data.items.length === PAGE;
+      if (data.items.length) state.oldest = data.items[data.items.length - 1];
       const nodes = data.items.slice().reverse().map((rec) => turnFromRecord(rec));
       list.prepend(...nodes);
       if (wasAtTop) {
