@@ -96,18 +96,22 @@ export function quotesView(root) {
     const more = h('button', { type: 'button', class: 'btn ghost', hidden: true }, t('common.loadMore'));
     const status = h('p', { class: 'loading', role: 'status' }, t('common.loading'));
     replace(panel, status, ul, more);
-    let page = 0;
+    // pages follow a cursor (the last quote shown), so a deletion or a new
+    // approval meanwhile neither repeats nor skips one
+    const field = kind === 'approved' ? 'applied_at' : 'created';
+    let last = null;
     const load = async () => {
       more.disabled = true;
       try {
-        const q = new URLSearchParams({
-          page: String(page + 1), perPage: String(PAGE), skipTotal: '1',
-          sort: kind === 'approved' ? '-applied_at,-created' : '-created',
-          filter: kind === 'approved' ? 'is_apply = true' : `user = ${filterValue(session.user.id)}`,
-        });
+        let filter = kind === 'approved' ? 'is_apply = true' : `user = ${filterValue(session.user.id)}`;
+        if (last) {
+          const v = filterValue(last[field]);
+          filter += ` && (${field} < ${v} || (${field} = ${v} && id < ${filterValue(last.id)}))`;
+        }
+        const q = new URLSearchParams({ perPage: String(PAGE), skipTotal: '1', sort: `-${field},-id`, filter });
         const { data } = await request(`/api/collections/quotes/records?${q}`);
         if (disposed) return;
-        page++;
+        if (data.items.length) last = data.items[data.items.length - 1];
         for (const rec of data.items) ul.append(quoteItem(rec, kind));
         more.hidden = data.items.length < PAGE;
         status.remove();
