@@ -8,6 +8,7 @@ import { readdirSync, statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   build, repoRoot, startFakeOpenAI, startStovebot, launchBrowser, newPage, sidewaysOverflow, OPENAI_KEY,
+  ANSWER, api,
 } from '../harness.mjs';
 
 let upstream, server, browser, bin;
@@ -79,4 +80,23 @@ test('the pages load without script errors, and nothing scrolls sideways at 375 
   for (const s of seen) assert.ok(!s.text.includes(OPENAI_KEY), `${s.url} contains the key`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('chat answers as JSON carry the upstream text, and upstream errors no upstream body or key', async () => {
+  const who = { email: `json${Date.now()}@dreams.kr`, password: 'json-12345' };
+  assert.equal((await api(server.base, null, 'POST', '/api/collections/users/records',
+    { ...who, passwordConfirm: who.password })).status, 200);
+  const { body: auth } = await api(server.base, null, 'POST', '/api/collections/users/auth-with-password',
+    { identity: who.email, password: who.password });
+  const ok = await api(server.base, auth.token, 'POST', '/api/chat', { content: '명대사 하나' });
+  assert.equal(ok.status, 201, JSON.stringify(ok.body));
+  assert.equal(ok.body.reply.content, ANSWER);
+  const call = upstream.calls.filter((c) => c.url.endsWith('/chat/completions')).pop();
+  assert.notEqual(call.body.stream, true); // the JSON answer came from the fake's JSON path
+  const failed = await api(server.base, auth.token, 'POST', '/api/chat', { content: 'FAIL-ONCE 오류' });
+  assert.equal(failed.status, 502);
+  for (const r of [ok, failed]) {
+    const text = JSON.stringify(r.body) + JSON.stringify([...r.headers]);
+    assert.ok(!text.includes(OPENAI_KEY) && !text.includes('exploded'), text);
+  }
 });
