@@ -6,10 +6,10 @@ import { request, readEvents, newIdempotencyKey, session, clearSession, ApiError
 import { t, formatDateTime } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
 import { render } from '../markdown.js';
-import { quota, setQuota, setQuotaFromHeaders, loadQuota, onQuota, resetTime, countdown } from '../quota.js';
+import { quota, setQuota, setQuotaFromHeaders, loadQuota } from '../quota.js';
+import { makeDock } from './dock.js';
 
 const PAGE = 20;
-const MAX_CHARS = 2000; // the server's default; it names its own limit in a 400
 
 /** chatView is the chat at #/chat. */
 export function chatView(root) {
@@ -108,8 +108,7 @@ export function chatView(root) {
     } else if (rec.status === 'failed' || (reply && reply.status === 'failed')) {
       setAnswer(turn, reply ? reply.content : '', 'failed');
       failNote(turn, t('chat.failed.short'), () => {
-        composer.value = rec.content;
-        composer.dispatchEvent(new Event('input'));
+        composer.setText(rec.content);
         composer.focus();
       }, t('chat.askAgain'));
     } else {
@@ -230,7 +229,7 @@ export function chatView(root) {
   async function ask(content, turn = null, key = newIdempotencyKey()) {
     if (state.sending) return;
     state.sending = true;
-    paintComposer();
+    composer.paint();
     if (!turn) {
       turn = makeTurn(content, new Date());
       list.append(turn);
@@ -282,9 +281,8 @@ export function chatView(root) {
           turn.remove();
           paintEmpty();
           if (res.status !== 429) {
-            composer.value = content;
-            composer.dispatchEvent(new Event('input'));
-            composerError(err.message);
+            composer.setText(content);
+            composer.showError(err.message);
           }
           if (res.status === 429 && quota) setQuota({ ...quota, remaining: 0, used: quota.limit, reset: quota.reset });
           return;
@@ -318,99 +316,19 @@ export function chatView(root) {
       failed(t('common.offline'));
     } finally {
       state.sending = false;
-      paintComposer();
+      composer.paint();
     }
   }
 
   // ---- the dock: composer or limit card ----------------------------------
-  const composer = h('textarea', {
-    class: 'composer-input', rows: 1, placeholder: t('chat.placeholder'),
-    'aria-label': t('chat.inputLabel'), maxlength: String(MAX_CHARS * 2), enterkeyhint: 'send',
-  });
-  const counter = h('span', { class: 'counter', 'aria-live': 'polite' });
-  const sendBtn = h('button', { type: 'submit', class: 'btn primary send', 'aria-label': t('chat.send'), title: t('chat.send') },
-    icon(icons.send), h('span', { class: 'send-label' }, t('chat.send')));
-  const composerErr = h('p', { class: 'field-error', hidden: true, role: 'alert' });
-  const form = h('form', { class: 'composer' },
-    h('div', { class: 'composer-row' }, composer, sendBtn),
-    h('div', { class: 'composer-meta' }, h('span', { class: 'hint' }, t('chat.hint')), counter),
-    composerErr);
-  const limitCard = h('section', { class: 'limit-card', hidden: true, 'aria-live': 'polite' });
-
-  function composerError(msg) {
-    composerErr.textContent = msg;
-    composerErr.hidden = !msg;
-  }
-
-  function grow() {
-    composer.style.height = 'auto';
-    const line = parseFloat(getComputedStyle(composer).lineHeight) || 26;
-    composer.style.height = `${Math.min(composer.scrollHeight, line * 6 + 20)}px`;
-  }
-
-  function paintComposer() {
-    const n = [...composer.value].length;
-    const trimmed = composer.value.trim();
-    sendBtn.disabled = state.sending || !trimmed || n > MAX_CHARS;
-    sendBtn.setAttribute('aria-busy', String(state.sending));
-    counter.textContent = n > MAX_CHARS * 0.8 ? t('chat.count', { n, max: MAX_CHARS }) : '';
-    counter.classList.toggle('over', n > MAX_CHARS);
-  }
-
-  composer.addEventListener('input', () => { grow(); paintComposer(); composerError(''); });
-  composer.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const content = composer.value.trim();
-    if (!content || state.sending) return;
-    if ([...content].length > MAX_CHARS) { composerError(t('chat.tooLong', { max: MAX_CHARS })); return; }
-    composer.value = '';
-    grow();
-    ask(content);
-  });
-
-  let countdownTimer = 0;
-  function paintDock() {
-    const limited = quota && quota.remaining === 0;
-    form.hidden = !!limited;
-    limitCard.hidden = !limited;
-    clearInterval(countdownTimer);
-    if (!limited) return;
-    const left = h('strong', { class: 'countdown', 'data-testid': 'countdown' });
-    replace(limitCard,
-      h('div', { class: 'limit-icon', 'aria-hidden': 'true' }, icon(icons.clock, { size: 28 })),
-      h('div', {},
-        h('h2', {}, t('limit.title')),
-        h('p', {}, t('limit.body', { limit: quota.limit, time: resetTime(quota) })),
-        h('p', { class: 'countdown-line' }, left)));
-    const tick = () => {
-      left.textContent = t('limit.countdown', { left: countdown(quota.reset) });
-      if (quota.reset.getTime() <= Date.now()) {
-        clearInterval(countdownTimer);
-        loadQuota().catch(() => {});
-      }
-    };
-    tick();
-    countdownTimer = setInterval(tick, 1000);
-  }
-
-  dock.append(form, limitCard);
-  const stopQuota = onQuota(paintDock);
-  paintDock();
-  paintComposer();
-  loadPage().then(() => { if (!(quota && quota.remaining === 0)) composer.focus({ preventScroll: true }); });
+  const composer = makeDock(dock, { send: (content) => ask(content), busy: () => state.sending });
+  loadPage().then(() => { if (!(quota && quota.remaining === 0)) composer.focus(); });
 
   return {
     destroy() {
       state.disposed = true;
       io.disconnect();
-      stopQuota();
-      clearInterval(countdownTimer);
+      composer.destroy();
       state.timers.forEach(clearTimeout);
     },
   };

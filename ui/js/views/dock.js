@@ -1,0 +1,115 @@
+// The chat's dock: the composer while questions are left, and at 0 a card
+// with the reset time and a live countdown instead (no send button that can
+// only fail).
+
+import { t } from '../i18n.js';
+import { h, replace, icon, icons } from '../dom.js';
+import { quota, loadQuota, onQuota, resetTime, countdown } from '../quota.js';
+
+/** MAX_CHARS is the server's default limit; a lower one is named in its 400. */
+export const MAX_CHARS = 2000;
+
+/**
+ * makeDock fills dock and returns the composer's controls. send(content) is
+ * called with the trimmed text; busy() says whether an answer is running.
+ */
+export function makeDock(dock, { send, busy }) {
+  const input = h('textarea', {
+    class: 'composer-input', rows: 1, placeholder: t('chat.placeholder'),
+    'aria-label': t('chat.inputLabel'), maxlength: String(MAX_CHARS * 2), enterkeyhint: 'send',
+  });
+  const counter = h('span', { class: 'counter', 'aria-live': 'polite' });
+  const sendBtn = h('button', { type: 'submit', class: 'btn primary send', 'aria-label': t('chat.send'), title: t('chat.send') },
+    icon(icons.send), h('span', { class: 'send-label' }, t('chat.send')));
+  const error = h('p', { class: 'field-error', hidden: true, role: 'alert' });
+  const form = h('form', { class: 'composer' },
+    h('div', { class: 'composer-row' }, input, sendBtn),
+    h('div', { class: 'composer-meta' }, h('span', { class: 'hint' }, t('chat.hint')), counter),
+    error);
+  const limitCard = h('section', { class: 'limit-card', hidden: true, 'aria-live': 'polite' });
+
+  const showError = (msg) => {
+    error.textContent = msg;
+    error.hidden = !msg;
+  };
+
+  // the textarea grows with its text, up to about 6 lines
+  const grow = () => {
+    input.style.height = 'auto';
+    const line = parseFloat(getComputedStyle(input).lineHeight) || 26;
+    input.style.height = `${Math.min(input.scrollHeight, line * 6 + 20)}px`;
+  };
+
+  const paint = () => {
+    const n = [...input.value].length;
+    sendBtn.disabled = busy() || !input.value.trim() || n > MAX_CHARS;
+    sendBtn.setAttribute('aria-busy', String(busy()));
+    counter.textContent = n > MAX_CHARS * 0.8 ? t('chat.count', { n, max: MAX_CHARS }) : '';
+    counter.classList.toggle('over', n > MAX_CHARS);
+  };
+
+  input.addEventListener('input', () => { grow(); paint(); showError(''); });
+  input.addEventListener('keydown', (e) => {
+    // Enter sends, Shift+Enter breaks the line; never while an IME composes
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const content = input.value.trim();
+    if (!content || busy()) return;
+    if ([...content].length > MAX_CHARS) { showError(t('chat.tooLong', { max: MAX_CHARS })); return; }
+    input.value = '';
+    grow();
+    send(content);
+  });
+
+  let timer = 0;
+  const paintLimit = () => {
+    const limited = !!quota && quota.remaining === 0;
+    form.hidden = limited;
+    limitCard.hidden = !limited;
+    clearInterval(timer);
+    if (!limited) return;
+    const left = h('strong', { class: 'countdown', 'data-testid': 'countdown' });
+    replace(limitCard,
+      h('div', { class: 'limit-icon', 'aria-hidden': 'true' }, icon(icons.clock, { size: 28 })),
+      h('div', {},
+        h('h2', {}, t('limit.title')),
+        h('p', {}, t('limit.body', { limit: quota.limit, time: resetTime(quota) })),
+        h('p', { class: 'countdown-line' }, left)));
+    const tick = () => {
+      left.textContent = t('limit.countdown', { left: countdown(quota.reset) });
+      if (quota.reset.getTime() <= Date.now()) {
+        clearInterval(timer);
+        loadQuota().catch(() => {});
+      }
+    };
+    tick();
+    timer = setInterval(tick, 1000);
+  };
+
+  dock.append(form, limitCard);
+  const stopQuota = onQuota(paintLimit);
+  paintLimit();
+  paint();
+
+  return {
+    paint,
+    showError,
+    /** setText puts text back into the composer (a refused or failed question). */
+    setText(text) {
+      input.value = text;
+      input.dispatchEvent(new Event('input'));
+    },
+    focus() {
+      if (!form.hidden) input.focus({ preventScroll: true });
+    },
+    destroy() {
+      stopQuota();
+      clearInterval(timer);
+    },
+  };
+}
