@@ -155,31 +155,21 @@ func (d *dataset) addChats(user string, pairs int, span time.Duration) [][]any {
 var chatCols = []string{"id", "user", "role", "content", "status", "reply", "model",
 	"prompt_tokens", "completion_tokens", "created", "updated"}
 
-// addQuotes adds n approved quotes, Korean and English mixed, and their
-// rows of the search index, split by search.Terms as search.Sync splits
-// them. (search.Rebuild would do, but it removes each quote before adding
-// it, a scan of the index each time: over a minute for 10,000 quotes.)
+// addQuotes adds n approved quotes, Korean and English mixed, and fills
+// the search index with search.Rebuild, as the server does at start-up
+// when the index is out of step.
 func (d *dataset) addQuotes(n int) error {
 	rows := make([][]any, n)
-	index := make([][]any, n)
 	for i := range n {
 		at := d.now.Add(-time.Duration(n-i) * time.Minute).Format(timeLayout)
-		id, content, speaker := d.id(), d.sentence(8+d.rng.IntN(10)), speakers[d.rng.IntN(len(speakers))]
-		rows[i] = []any{id, content, speaker, 1 + d.rng.IntN(16), true, at, at, at}
-		index[i] = []any{id, search.Terms(content), search.Terms(speaker)}
+		rows[i] = []any{d.id(), d.sentence(8 + d.rng.IntN(10)), speakers[d.rng.IntN(len(speakers))],
+			1 + d.rng.IntN(16), true, at, at, at}
 	}
 	err := d.bulk("quotes", []string{"id", "content", "speaker", "episode", "is_apply", "applied_at", "created", "updated"}, rows)
 	if err != nil {
 		return err
 	}
-	if err := d.bulk(search.Table, []string{"quote_id", "content", "speaker"}, index); err != nil {
-		return err
-	}
-	inStep, err := search.InStep(d.app.DB())
-	if err == nil && !inStep {
-		err = fmt.Errorf("the quote index is not in step with the quotes")
-	}
-	return err
+	return d.app.RunInTransaction(func(tx core.App) error { return search.Rebuild(tx.DB()) })
 }
 
 // sentence is n words, mostly Korean or mostly English, drawn from each

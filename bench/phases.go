@@ -53,6 +53,7 @@ func buildSmall(dir string) (smallData, error) {
 type bigData struct {
 	typical, heavy string // tokens
 	search         latencies
+	notFound       []string // questions that found no quote
 }
 
 func buildBig(dir string) (bigData, error) {
@@ -97,7 +98,7 @@ func buildBig(dir string) (bigData, error) {
 		return out, err
 	}
 	logf("quote search")
-	if out.search, err = measureSearch(d.app.DB(), 100); err != nil {
+	if out.search, out.notFound, err = measureSearch(d.app.DB(), 100); err != nil {
 		return out, err
 	}
 	if out.heavy, err = d.token(users[0]); err != nil {
