@@ -69,6 +69,29 @@ func measureProxy(srv *server, fake *fakeUpstream, tokens []string, conc, rounds
 		median(f[6]), median(f[7]), median(f[8])}, nil
 }
 
+// measureSequential times POST /api/chat (JSON) and the same request
+// straight to the fake one at a time, alternating: the time stovebot adds
+// to one request when nothing waits in line. (At concurrency c a closed
+// loop's latency is c divided by the throughput, so the added p50 at c=10
+// is mostly the queue.)
+func measureSequential(srv *server, fake *fakeUpstream, tokens []string, n int) (direct, chat latencies, err error) {
+	lat, err := interleave(n, 50,
+		func(i int) (time.Duration, error) {
+			t := time.Now()
+			err := call(http.MethodPost, fake.URL+"/chat/completions", "", upstreamBody(questions[i%len(questions)], false), http.StatusOK)
+			return time.Since(t), err
+		},
+		func(i int) (time.Duration, error) {
+			t := time.Now()
+			err := call(http.MethodPost, srv.URL()+"/api/chat", tokens[i%len(tokens)], chatBody(questions[i%len(questions)]), http.StatusCreated)
+			return time.Since(t), err
+		})
+	if err != nil {
+		return nil, nil, err
+	}
+	return lat[0], lat[1], nil
+}
+
 // measureStream times, one request at a time and alternating, the first
 // `delta` event of POST /api/chat with Accept: text/event-stream and the
 // first token of the same streaming request sent straight to the fake.

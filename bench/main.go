@@ -15,7 +15,9 @@
 //     each the median over the rounds. Requests cycle through 50 users,
 //     against 10,000 approved quotes. Also the server's CPU time per chat
 //     request (from /proc/PID/stat), which says whether a miss is work or
-//     waiting.
+//     waiting, and the added p50 and p99 one request at a time: a closed
+//     loop at concurrency 10 has a latency of 10 / throughput, so there
+//     the added p50 is mostly the queue.
 //   - streaming: time to the first `delta` event of POST /api/chat with
 //     Accept: text/event-stream, minus the time to the first token of the
 //     same streaming request sent straight to the fake; p50 of each, one

@@ -175,6 +175,14 @@ func loadFigures(t *table, srv *server, fake *fakeUpstream, small smallData, per
 	t.info("proxy: requests/s ratio stovebot / direct", fmt.Sprintf("%.3g", p.chatRPS/p.directRPS))
 	t.info("proxy: server CPU time per POST /api/chat", fmt.Sprintf("%.2f ms", p.cpuPerChat))
 
+	logf("proxy overhead: one request at a time")
+	sd, sc, err := measureSequential(srv, fake, small.tokens, 500)
+	if err != nil {
+		return err
+	}
+	t.info("proxy, one request at a time: added p50 / p99", fmt.Sprintf("%.2f ms / %.2f ms",
+		msOf(sc.pct(.5)-sd.pct(.5)), msOf(sc.pct(.99)-sd.pct(.99))))
+
 	logf("streaming: time to first delta")
 	direct, chat, err := measureStream(srv, fake, small.tokens, 300)
 	if err != nil {
