@@ -31,6 +31,7 @@ type Quota struct {
 	Remaining int    `json:"remaining"`
 	Reset     string `json:"reset"`
 	Timezone  string `json:"timezone"`
+	MaxChars  int    `json:"max_chars"` // the longest message accepted, so a client can count
 
 	resetAt time.Time
 	now     time.Time
@@ -44,6 +45,7 @@ func newQuota(cfg *Config, limit, used int, now time.Time) Quota {
 		Remaining: max(0, limit-used),
 		Reset:     resetAt.Format(time.RFC3339),
 		Timezone:  cfg.Timezone,
+		MaxChars:  cfg.MaxChars,
 		resetAt:   resetAt,
 		now:       now,
 	}

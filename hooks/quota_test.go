@@ -73,7 +73,7 @@ func TestDailyLimitHeadersAcrossSeoulMidnight(t *testing.T) {
 	// after local midnight the count starts again
 	clock.Set(midnight.Add(time.Second))
 	res, body = do(t, "GET", srv.URL+"/api/chat/quota", tok, "")
-	wantBody := `{"limit":2,"used":0,"remaining":2,"reset":"2026-11-27T00:00:00+09:00","timezone":"Asia/Seoul"}`
+	wantBody := `{"limit":2,"used":0,"remaining":2,"reset":"2026-11-27T00:00:00+09:00","timezone":"Asia/Seoul","max_chars":2000}`
 	if res.StatusCode != 200 || strings.TrimSpace(body) != wantBody {
 		t.Fatalf("expected %s, got %d %s", wantBody, res.StatusCode, body)
 	}

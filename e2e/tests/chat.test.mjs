@@ -20,7 +20,8 @@ const password = 'seungsu-1234';
 before(async () => {
   const bin = build();
   upstream = await startFakeOpenAI();
-  server = await startStovebot(bin, { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: upstream.url });
+  // a limit other than the default 2000 shows the UI counts with the server's
+  server = await startStovebot(bin, { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: upstream.url, STOVEBOT_MAX_CHARS: '1500' });
   browser = await launchBrowser();
   page = await newPage(browser, { width: 1280, locale: 'en-US' });
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
@@ -95,9 +96,11 @@ test('a visitor is sent to sign in, signs up, and lands in an empty chat', async
   assert.ok(grown > oneLine * 3 && grown < oneLine * 8, `composer height ${grown} for one line of ${oneLine}`);
   await box.fill('');
   assert.equal(await page.locator('button.send').isDisabled(), true);
-  // near the limit a live count appears
-  await box.fill('가'.repeat(1900));
-  assert.equal(await page.locator('.composer .counter').textContent(), '1900/2000 characters');
+  // near the server's limit (STOVEBOT_MAX_CHARS) a live count appears
+  await box.fill('가'.repeat(1400));
+  assert.equal(await page.locator('.composer .counter').textContent(), '1400/1500 characters');
+  await box.fill('가'.repeat(1501));
+  assert.equal(await page.locator('button.send').isDisabled(), true);
   await box.fill('');
 });
 

@@ -9,7 +9,7 @@ const listeners = new Set();
 /** The last known quota, or null before the first load. */
 export let quota = null;
 
-/** Sets the quota from the server's object ({limit, used, remaining, reset, timezone}). */
+/** Sets the quota from the server's object ({limit, used, remaining, reset, timezone, max_chars}). */
 export function setQuota(q) {
   if (!q || typeof q.limit !== 'number') return;
   quota = {
@@ -18,6 +18,7 @@ export function setQuota(q) {
     remaining: Math.max(0, q.remaining),
     reset: new Date(q.reset),
     timezone: q.timezone || (quota && quota.timezone) || undefined,
+    maxChars: q.max_chars || (quota && quota.maxChars) || undefined,
   };
   listeners.forEach((fn) => fn(quota));
 }

@@ -6,8 +6,8 @@ import { t } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
 import { quota, loadQuota, onQuota, resetTime, countdown } from '../quota.js';
 
-/** MAX_CHARS is the server's default limit; a lower one is named in its 400. */
-export const MAX_CHARS = 2000;
+/** maxChars is the server's longest message (its default until the quota is known). */
+export const maxChars = () => (quota && quota.maxChars) || 2000;
 
 /**
  * makeDock fills dock and returns the composer's controls. send(content) is
@@ -16,7 +16,7 @@ export const MAX_CHARS = 2000;
 export function makeDock(dock, { send, busy }) {
   const input = h('textarea', {
     class: 'composer-input', rows: 1, placeholder: t('chat.placeholder'),
-    'aria-label': t('chat.inputLabel'), maxlength: String(MAX_CHARS * 2), enterkeyhint: 'send',
+    'aria-label': t('chat.inputLabel'), maxlength: String(maxChars() * 2), enterkeyhint: 'send',
   });
   const counter = h('span', { class: 'counter', 'aria-live': 'polite' });
   const sendBtn = h('button', { type: 'submit', class: 'btn primary send', 'aria-label': t('chat.send'), title: t('chat.send') },
@@ -42,10 +42,12 @@ export function makeDock(dock, { send, busy }) {
 
   const paint = () => {
     const n = [...input.value].length;
-    sendBtn.disabled = busy() || !input.value.trim() || n > MAX_CHARS;
+    const max = maxChars();
+    input.maxLength = max * 2;
+    sendBtn.disabled = busy() || !input.value.trim() || n > max;
     sendBtn.setAttribute('aria-busy', String(busy()));
-    counter.textContent = n > MAX_CHARS * 0.8 ? t('chat.count', { n, max: MAX_CHARS }) : '';
-    counter.classList.toggle('over', n > MAX_CHARS);
+    counter.textContent = n > max * 0.8 ? t('chat.count', { n, max }) : '';
+    counter.classList.toggle('over', n > max);
   };
 
   input.addEventListener('input', () => { grow(); paint(); showError(''); });
@@ -60,7 +62,7 @@ export function makeDock(dock, { send, busy }) {
     e.preventDefault();
     const content = input.value.trim();
     if (!content || busy()) return;
-    if ([...content].length > MAX_CHARS) { showError(t('chat.tooLong', { max: MAX_CHARS })); return; }
+    if ([...content].length > maxChars()) { showError(t('chat.tooLong', { max: maxChars() })); return; }
     input.value = '';
     grow();
     send(content);
