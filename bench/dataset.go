@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"time"
 
@@ -191,14 +190,20 @@ func (d *dataset) sentence(n int) string {
 	return strings.Join(words, " ") + "."
 }
 
-// vocabulary is the given words followed by n made-up ones of 2 to 4 pieces.
+// vocabulary is n made-up words of 2 to 4 pieces with the given words
+// spread evenly among them, so that words of the questions range from
+// common to rare, as in real quotes.
 func vocabulary(words []string, pieces []string, sep string, n int) []string {
 	rng := rand.New(rand.NewPCG(1, 2))
-	out := slices.Clone(words)
-	for range n {
+	var out []string
+	step := n / len(words)
+	for i := range n {
+		if i%step == step/4 && i/step < len(words) {
+			out = append(out, words[i/step])
+		}
 		w := make([]string, 2+rng.IntN(3))
-		for i := range w {
-			w[i] = pieces[rng.IntN(len(pieces))]
+		for j := range w {
+			w[j] = pieces[rng.IntN(len(pieces))]
 		}
 		out = append(out, strings.Join(w, sep))
 	}
