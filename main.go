@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/cmd"
@@ -19,11 +20,19 @@ import (
 // Version is stamped by `make build` from git describe.
 var Version = "dev"
 
+// defaultMemoryLimit is Go's soft memory limit unless GOMEMLIMIT is set.
+const defaultMemoryLimit = 100 << 20
+
 func main() {
 	// A few connections per core: each SQLite connection keeps its own page
 	// cache, and PocketBase's default of 120 costs hundreds of MB when many
 	// chats stream at once, for no throughput on a small VPS.
 	conns := 4 * runtime.GOMAXPROCS(0)
+	// A soft memory limit keeps a small VPS small: without it the heap may
+	// double before a collection (GOGC=100). GOMEMLIMIT overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	app := pocketbase.NewWithConfig(pocketbase.Config{DataMaxOpenConns: conns, DataMaxIdleConns: conns})
 	app.RootCmd.Version = Version
 	app.RootCmd.Short = "stovebot: find the famous lines of Stove League"

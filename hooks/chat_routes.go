@@ -163,24 +163,37 @@ func wantsEventStream(r *http.Request) bool {
 	return false
 }
 
-func (s *ChatService) handlePost(e *core.RequestEvent) error {
-	// the headers go on every answer to a signed-in user, a 413 included
+// writeQuotaHeaders sets the quota headers for an answer that does not
+// reach begin (a body that cannot be read): they go on every answer to a
+// signed-in user.
+func (s *ChatService) writeQuotaHeaders(e *core.RequestEvent) {
 	if quota, err := quotaStatus(e.App.DB(), s.cfg, e.Auth, s.cfg.Now()); err == nil {
 		quota.WriteHeaders(e.Response.Header())
 	}
+}
+
+// idempotencyKey is the request's Idempotency-Key; a header that is present
+// but empty becomes a value begin refuses as invalid.
+func idempotencyKey(r *http.Request) string {
+	key := r.Header.Get("Idempotency-Key")
+	if _, sent := r.Header["Idempotency-Key"]; sent && key == "" {
+		return " "
+	}
+	return key
+}
+
+func (s *ChatService) handlePost(e *core.RequestEvent) error {
 	if e.Request.ContentLength > maxBodyBytes {
+		s.writeQuotaHeaders(e)
 		return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is larger than 1 MiB.", nil)
 	}
 	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxBodyBytes)
 	req, err := readChatRequest(e)
 	if err != nil {
+		s.writeQuotaHeaders(e)
 		return err
 	}
-	key := e.Request.Header.Get("Idempotency-Key")
-	_, keySent := e.Request.Header["Idempotency-Key"]
-	if keySent && key == "" {
-		key = " " // present but empty: refused by begin as invalid
-	}
+	key := idempotencyKey(e.Request)
 	stream := req.Stream || wantsEventStream(e.Request)
 	if !stream {
 		answer, err := s.Ask(e, req.Content, key)

@@ -170,18 +170,10 @@ func (c *legacyChat) create(e *core.RequestEvent) error {
 		err = body.err(e)
 	}
 	if err != nil {
-		// the quota headers go on every answer to a signed-in user
-		if quota, qerr := quotaStatus(e.App.DB(), c.svc.cfg, e.Auth, c.svc.cfg.Now()); qerr == nil {
-			quota.WriteHeaders(e.Response.Header())
-		}
+		c.svc.writeQuotaHeaders(e)
 		return err
 	}
-
-	key := e.Request.Header.Get("Idempotency-Key")
-	if _, sent := e.Request.Header["Idempotency-Key"]; sent && key == "" {
-		key = " " // present but empty: refused as invalid, as on /api/chat
-	}
-	answer, err := c.svc.Ask(e, content, key)
+	answer, err := c.svc.Ask(e, content, idempotencyKey(e.Request))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"fmt"
+	"github.com/pocketbase/pocketbase/core"
 	"testing"
 
 	"stovebot/hooks/search"
@@ -83,6 +84,15 @@ func TestQuoteSearchFollowsApprovalsEditsAndDeletes(t *testing.T) {
 	}
 	expectNone("드림즈")
 
+	// the term counts kept by every write equal those of a rebuild
+	before := termCounts(t, app)
+	if err := search.Rebuild(app.DB()); err != nil {
+		t.Fatal(err)
+	}
+	if after := termCounts(t, app); before != after {
+		t.Fatalf("term counts drifted from a rebuild:\n%s\n%s", before, after)
+	}
+
 	// a write that bypassed the hooks is repaired by a rebuild
 	if _, err := app.DB().NewQuery("UPDATE quotes SET is_apply = TRUE WHERE id = {:id}").Bind(map[string]any{"id": pending.Id}).Execute(); err != nil {
 		t.Fatal(err)
@@ -131,9 +141,22 @@ func TestQuoteSearchLeavesOutCommonPieces(t *testing.T) {
 	if err != nil || len(hits) != 1 || hits[0].Content != "드림즈의 대사는 이겁니다." {
 		t.Fatalf("expected only the rare piece's quote, got %v %v", hits, err)
 	}
-	// a question of common pieces only still finds something
-	hits, err = search.Find(app.DB(), "대사", 3)
+	// a question of common pieces only still finds something, even beside
+	// pieces that are in no quote at all (찾아, 아줘)
+	hits, err = search.Find(app.DB(), "대사 찾아줘", 3)
 	if err != nil || len(hits) != 3 {
-		t.Fatalf("expected three hits for a common piece alone, got %d %v", len(hits), err)
+		t.Fatalf("expected three hits for a common piece beside unknown ones, got %d %v", len(hits), err)
 	}
+}
+
+func termCounts(t testing.TB, app core.App) string {
+	t.Helper()
+	var rows []struct {
+		Term string `db:"term"`
+		Docs int    `db:"docs"`
+	}
+	if err := app.DB().NewQuery("SELECT term, docs FROM " + search.TermsTable + " ORDER BY term").All(&rows); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(rows)
 }

@@ -8,11 +8,12 @@ import (
 // QuoteIndexTable is the full-text index of approved quotes. Its text is
 // split by the hooks (Korean as syllable bigrams), which fill it at start-up
 // and keep it in step with every quote write. Its rank is bm25 with a match
-// in the speaker weighing double; QuoteVocabTable counts the quotes of each
-// term, so a search can leave out the common ones.
+// in the speaker weighing double; QuoteTermsTable counts the quotes of each
+// term (kept in the same transactions), so a search can leave out the
+// common ones with one indexed lookup.
 const (
 	QuoteIndexTable = "_stovebot_quotes_fts"
-	QuoteVocabTable = "_stovebot_quotes_vocab"
+	QuoteTermsTable = "_stovebot_quote_terms"
 )
 
 func init() {
@@ -21,7 +22,7 @@ func init() {
 			`CREATE VIRTUAL TABLE IF NOT EXISTS ` + QuoteIndexTable +
 				` USING fts5(quote_id UNINDEXED, content, speaker, tokenize = 'unicode61 remove_diacritics 2')`,
 			`INSERT INTO ` + QuoteIndexTable + ` (` + QuoteIndexTable + `, rank) VALUES ('rank', 'bm25(0.0, 1.0, 2.0)')`,
-			`CREATE VIRTUAL TABLE IF NOT EXISTS ` + QuoteVocabTable + ` USING fts5vocab(` + QuoteIndexTable + `, row)`,
+			`CREATE TABLE IF NOT EXISTS ` + QuoteTermsTable + ` ([[term]] TEXT PRIMARY KEY, [[docs]] INTEGER NOT NULL) WITHOUT ROWID`,
 		} {
 			if _, err := app.DB().NewQuery(sql).Execute(); err != nil {
 				return err
@@ -29,7 +30,7 @@ func init() {
 		}
 		return nil
 	}, func(app core.App) error {
-		for _, table := range []string{QuoteVocabTable, QuoteIndexTable} {
+		for _, table := range []string{QuoteTermsTable, QuoteIndexTable} {
 			if _, err := app.DB().NewQuery(`DROP TABLE IF EXISTS ` + table).Execute(); err != nil {
 				return err
 			}

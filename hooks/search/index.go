@@ -2,19 +2,22 @@ package search
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 )
 
-// Table is the FTS5 table of approved quotes, and VocabTable its fts5vocab
-// view (documents per term); both are created by the migrations, with
+// Table is the FTS5 table of approved quotes, and TermsTable the number of
+// quotes each indexed term is in; both are created by the migrations, with
 // bm25(0, 1, 2) as the table's rank: a match in the speaker weighs double.
 const (
 	Table      = "_stovebot_quotes_fts"
-	VocabTable = "_stovebot_quotes_vocab"
+	TermsTable = "_stovebot_quote_terms"
 )
 
 // matchBudget bounds how many quote matches a search ranks: the rarest
@@ -55,9 +58,10 @@ func Find(db dbx.Builder, question string, limit int) ([]Hit, error) {
 	return hits, nil
 }
 
-// prune keeps the rarest terms, by their document counts, within
-// matchBudget; the rarest term is always kept. One-syllable prefixes go
-// when the question has anything longer.
+// prune keeps the rarest terms that are in any quote, by their document
+// counts, within matchBudget; the rarest is always kept. A term in no quote
+// cannot match and is left out, unless no term is in any quote. One-syllable
+// prefixes go when the question has anything longer.
 func prune(db dbx.Builder, terms []term) ([]term, error) {
 	if len(terms) <= 1 {
 		return terms, nil
@@ -66,29 +70,32 @@ func prune(db dbx.Builder, terms []term) ([]term, error) {
 		term
 		docs int
 	}
-	var all []counted
+	var found []counted
 	for _, t := range terms {
-		if t.prefix && containsCJK(t.text) && len(terms) > 1 {
+		if t.prefix && containsCJK(t.text) {
 			continue
 		}
 		var docs int
-		q := db.NewQuery(`SELECT COALESCE(SUM(doc), 0) FROM ` + VocabTable + ` WHERE term = {:t}`)
+		q := db.NewQuery(`SELECT COALESCE(SUM([[docs]]), 0) FROM ` + TermsTable + ` WHERE [[term]] = {:t}`)
 		if t.prefix {
-			// every indexed word that starts with the prefix
-			q = db.NewQuery(`SELECT COALESCE(SUM(doc), 0) FROM ` + VocabTable + ` WHERE term >= {:t} AND term < {:end}`)
+			// every indexed word that starts with the prefix (an estimate: a
+			// quote with two such words counts twice)
+			q = db.NewQuery(`SELECT COALESCE(SUM([[docs]]), 0) FROM ` + TermsTable + ` WHERE [[term]] >= {:t} AND [[term]] < {:end}`)
 		}
 		if err := q.Bind(dbx.Params{"t": t.text, "end": t.text + "\U0010FFFF"}).Row(&docs); err != nil {
 			return nil, fmt.Errorf("counting %q: %w", t.text, err)
 		}
-		all = append(all, counted{t, docs})
+		if docs > 0 {
+			found = append(found, counted{t, docs})
+		}
 	}
-	if len(all) == 0 {
-		return terms, nil // only one-syllable prefixes: keep them all
+	if len(found) == 0 {
+		return terms, nil // nothing is known to match: let FTS5 decide
 	}
-	slices.SortStableFunc(all, func(a, b counted) int { return a.docs - b.docs })
-	kept := []term{all[0].term}
-	sum := all[0].docs
-	for _, c := range all[1:] {
+	slices.SortStableFunc(found, func(a, b counted) int { return a.docs - b.docs })
+	kept := []term{found[0].term}
+	sum := found[0].docs
+	for _, c := range found[1:] {
 		if sum+c.docs > matchBudget {
 			break
 		}
@@ -118,19 +125,58 @@ func Sync(db dbx.Builder, id, content, speaker string, approved bool) error {
 }
 
 func insert(db dbx.Builder, id, content, speaker string) error {
+	c, s := Terms(content), Terms(speaker)
 	_, err := db.NewQuery(`INSERT INTO ` + Table + ` (rowid, quote_id, content, speaker) VALUES ({:rowid}, {:id}, {:content}, {:speaker})`).
-		Bind(dbx.Params{"rowid": rowid(id), "id": id, "content": Terms(content), "speaker": Terms(speaker)}).Execute()
+		Bind(dbx.Params{"rowid": rowid(id), "id": id, "content": c, "speaker": s}).Execute()
 	if err != nil {
 		return fmt.Errorf("indexing quote %s: %w", id, err)
 	}
-	return nil
+	return countTerms(db, c, s, +1)
 }
 
 // Remove takes a quote out of the index.
 func Remove(db dbx.Builder, id string) error {
-	_, err := db.NewQuery(`DELETE FROM ` + Table + ` WHERE rowid = {:rowid}`).Bind(dbx.Params{"rowid": rowid(id)}).Execute()
+	var old struct {
+		Content string `db:"content"`
+		Speaker string `db:"speaker"`
+	}
+	err := db.NewQuery(`SELECT content, speaker FROM ` + Table + ` WHERE rowid = {:rowid}`).Bind(dbx.Params{"rowid": rowid(id)}).One(&old)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // not indexed
+	}
+	if err == nil {
+		_, err = db.NewQuery(`DELETE FROM ` + Table + ` WHERE rowid = {:rowid}`).Bind(dbx.Params{"rowid": rowid(id)}).Execute()
+	}
 	if err != nil {
 		return fmt.Errorf("unindexing quote %s: %w", id, err)
+	}
+	return countTerms(db, old.Content, old.Speaker, -1)
+}
+
+// countTerms adds one to (delta > 0) or takes one from the document count
+// of each distinct term of a quote's indexed text; a term whose count
+// reaches zero is dropped.
+func countTerms(db dbx.Builder, content, speaker string, delta int) error {
+	seen := map[string]bool{}
+	for _, t := range strings.Fields(content + " " + speaker) {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		q := db.NewQuery(`INSERT INTO ` + TermsTable + ` ([[term]], [[docs]]) VALUES ({:t}, 1)
+			ON CONFLICT ([[term]]) DO UPDATE SET [[docs]] = [[docs]] + 1`)
+		if delta < 0 {
+			q = db.NewQuery(`UPDATE ` + TermsTable + ` SET [[docs]] = [[docs]] - 1 WHERE [[term]] = {:t}`)
+		}
+		if _, err := q.Bind(dbx.Params{"t": t}).Execute(); err != nil {
+			return fmt.Errorf("counting term %q: %w", t, err)
+		}
+		if delta < 0 {
+			_, err := db.NewQuery(`DELETE FROM ` + TermsTable + ` WHERE [[term]] = {:t} AND [[docs]] <= 0`).Bind(dbx.Params{"t": t}).Execute()
+			if err != nil {
+				return fmt.Errorf("dropping term %q: %w", t, err)
+			}
+		}
 	}
 	return nil
 }
@@ -150,8 +196,10 @@ func InStep(db dbx.Builder) (bool, error) {
 
 // Rebuild empties the index and fills it with every approved quote.
 func Rebuild(db dbx.Builder) error {
-	if _, err := db.NewQuery(`DELETE FROM ` + Table).Execute(); err != nil {
-		return fmt.Errorf("emptying the index: %w", err)
+	for _, table := range []string{Table, TermsTable} {
+		if _, err := db.NewQuery(`DELETE FROM ` + table).Execute(); err != nil {
+			return fmt.Errorf("emptying the index: %w", err)
+		}
 	}
 	var rows []Hit
 	if err := db.NewQuery(`SELECT id, content, speaker, 0 AS episode FROM quotes WHERE is_apply = TRUE`).All(&rows); err != nil {
