@@ -150,7 +150,7 @@ func readFigures(t *table, smallSrv, bigSrv *server, small smallData, big bigDat
 
 // loadFigures runs the load tests on the small server, which readFigures
 // left running: proxy overhead, streaming, memory. With -perf, perf
-// records the server during the proxy and streaming tests into perfOut.
+// records the server during all three into perfOut.
 func loadFigures(t *table, srv *server, fake *fakeUpstream, small smallData, perfOut string) error {
 	if rss, err := srv.rssMB(); err == nil {
 		t.info("memory: server RSS before the load tests", fmt.Sprintf("%.0f MB", rss))
