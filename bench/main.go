@@ -49,8 +49,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -98,6 +100,14 @@ func run(keep bool) error {
 		logf("work directory: %s", work)
 	} else {
 		defer os.RemoveAll(work)
+		// ^C: the servers die with this process; take their data along
+		stop := make(chan os.Signal, 1)
+		signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			<-stop
+			os.RemoveAll(work)
+			os.Exit(1)
+		}()
 	}
 	if err := chdirModuleRoot(); err != nil {
 		return err

@@ -73,6 +73,8 @@ func (s *server) start() (time.Duration, error) {
 	s.cmd.Env = append(os.Environ(), "TMPDIR="+s.tmpDir, "OPENAI_API_KEY=bench-key")
 	s.cmd.Env = append(s.cmd.Env, serverEnv...)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
+	// the server dies with the bench, even when the bench is killed
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 
 	health := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	start := time.Now()
