@@ -31,7 +31,10 @@ func bindChatRoutes(app core.App, s *ChatService) {
 			return fmt.Errorf("repairing pending chats: %w", err)
 		}
 		g := se.Router.Group("/api/chat")
-		g.Bind(apis.RequireAuth(migrations.UsersCollection))
+		// A successful chat is already on record (its chats rows and the usage
+		// counter); a request-log write per chat would cost more CPU than the
+		// rest of the proxy. Failures are still logged.
+		g.Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog())
 		g.GET("/quota", s.handleQuota)
 		g.POST("", s.handlePost)
 		app.Cron().MustAdd("stovebotIdempotencyExpiry", "17 * * * *", func() {
