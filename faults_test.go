@@ -24,7 +24,7 @@ func openData(t testing.TB, dir string) core.App {
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { app.ResetBootstrapState() })
+	t.Cleanup(func() { app.ClearBootstrap() })
 	return app
 }
 

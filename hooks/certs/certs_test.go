@@ -59,7 +59,7 @@ func (r *running) stop(t *testing.T) {
 	t.Helper()
 	r.once.Do(func() {
 		_ = r.app.OnTerminate().Trigger(&core.TerminateEvent{App: r.app}, func(e *core.TerminateEvent) error {
-			return e.App.ResetBootstrapState()
+			return e.App.ClearBootstrap()
 		})
 		select {
 		case <-r.done:

@@ -91,6 +91,9 @@ func (c *Client) chatRequest(req Request, stream bool) openai.ChatCompletionRequ
 	for i, m := range req.Messages {
 		msgs[i] = openai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
 	}
+	// max_tokens, not OpenAI's newer max_completion_tokens: it is the field
+	// every OpenAI-compatible server (Ollama, vLLM, llama.cpp) reads.
+	//lint:ignore SA1019 see above
 	r := openai.ChatCompletionRequest{Model: c.model, Messages: msgs, MaxTokens: req.MaxTokens, User: req.User, Stream: stream}
 	if stream {
 		r.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
