@@ -75,6 +75,14 @@ type accepted struct {
 	day      string // the local day it was counted on, for a refund
 	key      string // its Idempotency-Key, or ""
 	stream   bool
+	prompt   <-chan prompt // what goes upstream, assembled while the request is accepted
+}
+
+// prompt is the upstream conversation for a question, or why it could not
+// be assembled.
+type prompt struct {
+	msgs []upstream.Message
+	err  error
 }
 
 // checkContent trims content and checks its length, naming the field.
@@ -119,6 +127,17 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 	}
 
 	acc := &accepted{user: user, day: localDay(now, s.cfg.Location()), key: key, stream: stream}
+	if s.upstream != nil {
+		// The search and the context are reads: they run while the
+		// transaction below counts the request, so the upstream is called
+		// sooner. A refused request only wastes this read.
+		ch := make(chan prompt, 1)
+		go func() {
+			msgs, err := buildMessages(s.app.DB(), s.cfg, user.Id, content)
+			ch <- prompt{msgs, err}
+		}()
+		acc.prompt = ch
+	}
 	var replayID string
 	err = e.App.RunInTransaction(func(txApp core.App) error {
 		if key != "" {

@@ -85,12 +85,12 @@ func (s *ChatService) answer(acc *accepted, g *generation) (upstream.Result, err
 		}
 		return upstream.Result{Content: strings.Join(pieces, ""), Model: OfflineModel}, nil
 	}
-	msgs, err := buildMessages(s.app.DB(), s.cfg, acc.user.Id, question)
-	if err != nil {
-		return upstream.Result{}, err
+	p := <-acc.prompt
+	if p.err != nil {
+		return upstream.Result{}, p.err
 	}
 	// the question itself is pending, so it is not in the context twice
-	req := upstream.Request{Messages: msgs, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
+	req := upstream.Request{Messages: p.msgs, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
 	if acc.stream {
 		return s.upstream.Stream(s.ctx, req, g.add)
 	}
