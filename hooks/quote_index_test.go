@@ -3,6 +3,7 @@ package hooks
 import (
 	"fmt"
 	"github.com/pocketbase/pocketbase/core"
+	"strings"
 	"testing"
 
 	"stovebot/hooks/search"
@@ -159,4 +160,21 @@ func termCounts(t testing.TB, app core.App) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprint(rows)
+}
+
+func TestQuoteSearchTakesALongQuestion(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t)
+	defer app.Cleanup()
+	addQuote(t, app, "야구는 선수가 하는 겁니다.", "이세영", 5, true, "")
+	// 2,000 characters of distinct syllables: over a thousand pieces to count
+	var b strings.Builder
+	for r := '가'; b.Len() < 6000; r++ {
+		b.WriteRune(r)
+	}
+	b.WriteString(" 선수")
+	hits, err := search.Find(app.DB(), b.String(), 3)
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("expected the long question to find the quote, got %v %v", hits, err)
+	}
 }

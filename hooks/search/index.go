@@ -25,7 +25,7 @@ const (
 // common ones (이라, 대사, one-syllable prefixes) are dropped. Ranking every
 // quote that contains a common bigram is what makes a search slow, and
 // such a term says little about which quote is meant.
-const matchBudget = 300
+const matchBudget = 100
 
 // Hit is one approved quote that matches a search, best first.
 type Hit struct {
@@ -70,27 +70,54 @@ func prune(db dbx.Builder, terms []term) ([]term, error) {
 		term
 		docs int
 	}
-	var found []counted
+	// one statement for all the counts: preparing it is most of the cost
+	var parts []string
+	params := dbx.Params{}
+	var candidates []term
 	for _, t := range terms {
 		if t.prefix && containsCJK(t.text) {
 			continue
 		}
-		var docs int
-		q := db.NewQuery(`SELECT COALESCE(SUM([[docs]]), 0) FROM ` + TermsTable + ` WHERE [[term]] = {:t}`)
+		i := len(candidates)
+		candidates = append(candidates, t)
+		where := fmt.Sprintf("[[term]] = {:t%d}", i)
 		if t.prefix {
 			// every indexed word that starts with the prefix (an estimate: a
 			// quote with two such words counts twice)
-			q = db.NewQuery(`SELECT COALESCE(SUM([[docs]]), 0) FROM ` + TermsTable + ` WHERE [[term]] >= {:t} AND [[term]] < {:end}`)
+			where = fmt.Sprintf("[[term]] >= {:t%d} AND [[term]] < {:e%d}", i, i)
+			params[fmt.Sprintf("e%d", i)] = t.text + "\U0010FFFF"
 		}
-		if err := q.Bind(dbx.Params{"t": t.text, "end": t.text + "\U0010FFFF"}).Row(&docs); err != nil {
-			return nil, fmt.Errorf("counting %q: %w", t.text, err)
+		params[fmt.Sprintf("t%d", i)] = t.text
+		parts = append(parts, fmt.Sprintf("SELECT %d AS i, COALESCE(SUM([[docs]]), 0) AS docs FROM %s WHERE %s", i, TermsTable, where))
+	}
+	var rows []struct {
+		I    int `db:"i"`
+		Docs int `db:"docs"`
+	}
+	// SQLite allows 500 SELECTs in one compound statement; a long question
+	// takes a few statements
+	for len(parts) > 0 {
+		n := min(len(parts), 200)
+		var chunk []struct {
+			I    int `db:"i"`
+			Docs int `db:"docs"`
 		}
-		if docs > 0 {
-			found = append(found, counted{t, docs})
+		if err := db.NewQuery(strings.Join(parts[:n], " UNION ALL ")).Bind(params).All(&chunk); err != nil {
+			return nil, fmt.Errorf("counting terms: %w", err)
+		}
+		rows = append(rows, chunk...)
+		parts = parts[n:]
+	}
+	var found []counted
+	for _, r := range rows {
+		if r.Docs > 0 {
+			found = append(found, counted{candidates[r.I], r.Docs})
 		}
 	}
 	if len(found) == 0 {
-		return terms, nil // nothing is known to match: let FTS5 decide
+		// nothing is known to match (FTS5 may still fold accents): let it
+		// decide, on a bounded query
+		return terms[:min(len(terms), 64)], nil
 	}
 	slices.SortStableFunc(found, func(a, b counted) int { return a.docs - b.docs })
 	kept := []term{found[0].term}
