@@ -51,7 +51,7 @@ func stovebotBinary(t testing.TB) string {
 type proc struct {
 	cmd  *exec.Cmd
 	URL  string
-	logs *strings.Builder
+	logs *syncWriter // its stdout and stderr
 	done chan error
 }
 
@@ -91,8 +91,8 @@ func startStovebot(t testing.TB, dataDir string, env ...string) *proc {
 	addr := freePort(t)
 	cmd := exec.Command(stovebotBinary(t), "serve", "--dir", dataDir, "--http", addr)
 	cmd.Env = childEnv(t, env...)
-	logs := &strings.Builder{}
-	cmd.Stdout, cmd.Stderr = &syncWriter{w: logs}, &syncWriter{w: logs}
+	logs := &syncWriter{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -127,15 +127,22 @@ func (p *proc) stop(t testing.TB, sig syscall.Signal, wait time.Duration) error 
 	}
 }
 
+// syncWriter collects a process's output, safe to read while it writes.
 type syncWriter struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  strings.Builder
 }
 
 func (s *syncWriter) Write(b []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(b)
+	return s.b.Write(b)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // call sends a JSON request and decodes a JSON answer into out (if not nil).
