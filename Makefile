@@ -18,7 +18,7 @@ build:
 test: test-go test-fuzz test-e2e
 
 test-go:
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 FUZZ_TARGETS := FuzzChatRequest FuzzLegacyPagination FuzzQuoteImport
 FUZZTIME ?= 10s
