@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,6 +33,23 @@ func TestRateLimits(t *testing.T) {
 	}
 	if got := signIn(); got != http.StatusTooManyRequests {
 		t.Fatalf("sign-in attempt 11: expected 429, got %d", got)
+	}
+
+	// the legacy quote board creates records at PocketBase's *:create rate
+	token := authToken(t, newUser(t, app, "prolific@example.com"))
+	postQuote := func(i int) int {
+		t.Helper()
+		res, _ := do(t, "POST", srv.URL+"/quote", token, fmt.Sprintf(`{"content":"명대사 %d"}`, i))
+		return res.StatusCode
+	}
+	// 20 per 5 s: the 21st in a window is refused (a slow machine may see a
+	// window end during the burst, hence up to two windows' worth)
+	created := 0
+	for created < 60 && postQuote(created) == http.StatusCreated {
+		created++
+	}
+	if created < 20 || created >= 40 {
+		t.Fatalf("expected a 429 after 20 to 39 quotes, got it after %d", created)
 	}
 
 	// PocketBase's default /api/ rule would refuse the 301st request in 10 s

@@ -15,6 +15,14 @@ const (
 	SignInRateWindow = 60
 )
 
+// CreateRateLimit per CreateRateWindow seconds is PocketBase's default
+// for record creation (*:create), applied to the legacy POST /quote too:
+// PocketBase's rule covers only its own collection routes.
+const (
+	CreateRateLimit  = 20
+	CreateRateWindow = 5
+)
+
 // rateLimitRules are the rules this migration owns. PocketBase's blanket
 // "/api/" rule is dropped: many users share one address behind a carrier NAT,
 // and the daily limit already bounds chat.
@@ -22,6 +30,7 @@ var rateLimitRules = []core.RateLimitRule{
 	{Label: "*:auth", MaxRequests: SignInRateLimit, Duration: SignInRateWindow},
 	{Label: "POST /accounts/login", MaxRequests: SignInRateLimit, Duration: SignInRateWindow},
 	{Label: "POST /accounts/join", MaxRequests: SignInRateLimit, Duration: SignInRateWindow},
+	{Label: "POST /quote", MaxRequests: CreateRateLimit, Duration: CreateRateWindow},
 }
 
 func init() {

@@ -232,6 +232,14 @@ func checkRateLimits(t *testing.T, app core.App) {
 	if SignInRateLimit != 10 || SignInRateWindow != 60 {
 		t.Fatalf("expected sign-in at 10 per 60 s, got %d per %d s", SignInRateLimit, SignInRateWindow)
 	}
+	for _, r := range limits.Rules {
+		if r.Label == "POST /quote" && (r.MaxRequests != 20 || r.Duration != 5) {
+			t.Fatalf("expected the legacy quote creation at 20 per 5 s, got %+v", r)
+		}
+	}
+	if seen["POST /quote"] != 1 {
+		t.Fatalf("expected one POST /quote rule, got %d", seen["POST /quote"])
+	}
 	if seen["*:create"] != 1 {
 		t.Fatalf("expected PocketBase's default *:create rule to remain, got %d", seen["*:create"])
 	}
