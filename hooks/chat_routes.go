@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"stovebot/migrations"
 )
@@ -87,11 +88,12 @@ func (s *ChatService) repairPending() error {
 			return err
 		}
 		for _, p := range pending {
-			created, err := time.Parse("2006-01-02 15:04:05.000Z", p.Created)
-			if err == nil {
-				if err := refund(txApp.DB(), s.cfg, p.User, localDay(created, s.cfg.Location())); err != nil {
-					return err
-				}
+			created, err := types.ParseDateTime(p.Created)
+			if err != nil {
+				return fmt.Errorf("reading the date of chat %s: %w", p.ID, err)
+			}
+			if err := refund(txApp.DB(), s.cfg, p.User, localDay(created.Time(), s.cfg.Location())); err != nil {
+				return err
 			}
 		}
 		_, err = txApp.DB().Update(migrations.ChatsCollection, dbx.Params{"status": statusFailed},

@@ -40,6 +40,8 @@ test('a Korean browser gets the Korean app; sign-up works at 375 px', async () =
   await page.getByRole('button', { name: '가입하기' }).click();
   await page.waitForURL(/#\/chat$/);
   await page.locator('.empty-chat').waitFor();
+  // the pill says "checking" until the quota has loaded
+  await page.waitForFunction(() => !/확인 중/.test(document.querySelector('.topbar .quota-pill').textContent));
   assert.match(await page.locator('.topbar .quota-pill').textContent(), /오늘 5\/5 남음 · 자정 초기화/);
   assert.equal(await sidewaysOverflow(page), 0);
   await shot(page, 'chat-empty');

@@ -52,7 +52,6 @@ type Server struct {
 
 	mu       sync.Mutex
 	mode     Mode
-	pieces   []string
 	gate     chan struct{}
 	requests []Request
 }
@@ -74,7 +73,7 @@ type Request struct {
 
 // NewServer starts a Server that t closes.
 func NewServer(t testing.TB) *Server {
-	f := &Server{pieces: Answer}
+	f := &Server{}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -124,7 +123,8 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	_ = json.Unmarshal(body, &req.Body)
 	f.mu.Lock()
 	f.requests = append(f.requests, req)
-	mode, pieces, gate := f.mode, f.pieces, f.gate
+	mode, gate := f.mode, f.gate
+	pieces := Answer
 	f.mu.Unlock()
 	// a question may pick its own mode, for tests that mix failures
 	if n := len(req.Body.Messages); n > 0 {
