@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"stovebot/hooks/search"
 	"stovebot/hooks/upstream"
 	"stovebot/migrations"
 )
@@ -37,6 +38,7 @@ type ChatService struct {
 	app      core.App
 	cfg      *Config
 	upstream *upstream.Client // nil: answer offline from the quote index
+	quotes   *search.Index    // grounding and offline answers
 
 	ctx      context.Context // cancelled when the server stops, after shutdownGrace
 	cancel   context.CancelFunc
@@ -45,7 +47,7 @@ type ChatService struct {
 }
 
 func newChatService(app core.App, cfg *Config) *ChatService {
-	s := &ChatService{app: app, cfg: cfg}
+	s := &ChatService{app: app, cfg: cfg, quotes: search.NewIndex()}
 	if cfg.UpstreamEnabled() {
 		s.upstream = upstream.New(upstream.Config{
 			BaseURL:    cfg.UpstreamBaseURL(),
@@ -133,7 +135,7 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 		// sooner. A refused request only wastes this read.
 		ch := make(chan prompt, 1)
 		go func() {
-			msgs, err := buildMessages(s.app.DB(), s.cfg, user.Id, content)
+			msgs, err := buildMessages(s.app.DB(), s.quotes, s.cfg, user.Id, content)
 			ch <- prompt{msgs, err}
 		}()
 		acc.prompt = ch

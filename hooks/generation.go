@@ -76,7 +76,7 @@ func (s *ChatService) generate(acc *accepted, g *generation) {
 func (s *ChatService) answer(acc *accepted, g *generation) (upstream.Result, error) {
 	question := acc.question.GetString("content")
 	if s.upstream == nil {
-		pieces, err := offlineAnswer(s.app.DB(), question)
+		pieces, err := offlineAnswer(s.app.DB(), s.quotes, question)
 		if err != nil {
 			return upstream.Result{}, err
 		}

@@ -15,8 +15,8 @@ const offlineQuotes = 3
 // offlineAnswer answers a question from approved quotes only, for when no
 // upstream is configured: the best matches, or a pointer to the quote board.
 // It returns the answer as pieces to stream.
-func offlineAnswer(db dbx.Builder, question string) ([]string, error) {
-	hits, err := search.Find(db, question, offlineQuotes)
+func offlineAnswer(db dbx.Builder, quotes *search.Index, question string) ([]string, error) {
+	hits, err := quotes.Find(db, question, offlineQuotes)
 	if err != nil {
 		return nil, err
 	}

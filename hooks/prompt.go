@@ -28,8 +28,8 @@ If you are not sure that a line is real, or who says it, say that you are not su
 // buildMessages assembles the upstream conversation: the system prompt with
 // the approved quotes that match the question, the user's last finished
 // messages (oldest first), then the question.
-func buildMessages(db dbx.Builder, cfg *Config, userID, question string) ([]upstream.Message, error) {
-	hits, err := search.Find(db, question, groundingQuotes)
+func buildMessages(db dbx.Builder, quotes *search.Index, cfg *Config, userID, question string) ([]upstream.Message, error) {
+	hits, err := quotes.Find(db, question, groundingQuotes)
 	if err != nil {
 		return nil, err
 	}

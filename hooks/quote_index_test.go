@@ -2,9 +2,12 @@ package hooks
 
 import (
 	"fmt"
-	"github.com/pocketbase/pocketbase/core"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"stovebot/hooks/search"
 )
@@ -19,9 +22,11 @@ func TestQuoteSearchFollowsApprovalsEditsAndDeletes(t *testing.T) {
 	addQuote(t, app, "야구는 선수가 하는 겁니다.", "이세영", 5, true, "")
 	pending := addQuote(t, app, "다행스럽게도 아직 검토 중", "권경민", 7, false, "")
 
+	// one index through all the writes below: each must reach its copy
+	idx := search.NewIndex()
 	find := func(q string) []string {
 		t.Helper()
-		hits, err := search.Find(app.DB(), q, 5)
+		hits, err := idx.Find(app.DB(), q, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,14 +90,38 @@ func TestQuoteSearchFollowsApprovalsEditsAndDeletes(t *testing.T) {
 	}
 	expectNone("드림즈")
 
-	// the term counts kept by every write equal those of a rebuild
-	before := termCounts(t, app)
+	// the index kept by every write equals a rebuild
+	before := indexRows(t, app)
 	if err := search.Rebuild(app.DB()); err != nil {
 		t.Fatal(err)
 	}
-	if after := termCounts(t, app); before != after {
-		t.Fatalf("term counts drifted from a rebuild:\n%s\n%s", before, after)
+	if after := indexRows(t, app); before != after {
+		t.Fatalf("the index drifted from a rebuild:\n%s\n%s", before, after)
 	}
+
+	// a write through another connection, as the CLI's process makes it,
+	// reaches the copy in memory
+	other, err := dbx.Open("sqlite", filepath.Join(app.DataDir(), "data.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	otherWrite := func(sql string, approved bool) {
+		t.Helper()
+		err := other.Transactional(func(tx *dbx.Tx) error {
+			if _, err := tx.NewQuery(sql).Execute(); err != nil {
+				return err
+			}
+			return search.Sync(tx, "otherprocess123", "외부에서 들어온 명대사", "", approved)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	otherWrite(`INSERT INTO quotes (id, content, is_apply) VALUES ('otherprocess123', '외부에서 들어온 명대사', TRUE)`, true)
+	expectFirst("명대사", "외부에서 들어온 명대사")
+	otherWrite(`DELETE FROM quotes WHERE id = 'otherprocess123'`, false)
+	expectNone("명대사")
 
 	// a write that bypassed the hooks is repaired by a rebuild
 	if _, err := app.DB().NewQuery("UPDATE quotes SET is_apply = TRUE WHERE id = {:id}").Bind(map[string]any{"id": pending.Id}).Execute(); err != nil {
@@ -138,25 +167,26 @@ func TestQuoteSearchLeavesOutCommonPieces(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 대사 is left out, so only the quote with 드림즈 is ranked at all
-	hits, err := search.Find(app.DB(), "드림즈 대사", 3)
+	hits, err := search.NewIndex().Find(app.DB(), "드림즈 대사", 3)
 	if err != nil || len(hits) != 1 || hits[0].Content != "드림즈의 대사는 이겁니다." {
 		t.Fatalf("expected only the rare piece's quote, got %v %v", hits, err)
 	}
 	// a question of common pieces only still finds something, even beside
 	// pieces that are in no quote at all (찾아, 아줘)
-	hits, err = search.Find(app.DB(), "대사 찾아줘", 3)
+	hits, err = search.NewIndex().Find(app.DB(), "대사 찾아줘", 3)
 	if err != nil || len(hits) != 3 {
 		t.Fatalf("expected three hits for a common piece beside unknown ones, got %d %v", len(hits), err)
 	}
 }
 
-func termCounts(t testing.TB, app core.App) string {
+func indexRows(t testing.TB, app core.App) string {
 	t.Helper()
 	var rows []struct {
-		Term string `db:"term"`
-		Docs int    `db:"docs"`
+		ID      string `db:"quote_id"`
+		Content string `db:"content"`
+		Speaker string `db:"speaker"`
 	}
-	if err := app.DB().NewQuery("SELECT term, docs FROM " + search.TermsTable + " ORDER BY term").All(&rows); err != nil {
+	if err := app.DB().NewQuery("SELECT quote_id, content, speaker FROM " + search.Table + " ORDER BY rowid").All(&rows); err != nil {
 		t.Fatal(err)
 	}
 	return fmt.Sprint(rows)
@@ -173,7 +203,7 @@ func TestQuoteSearchTakesALongQuestion(t *testing.T) {
 		b.WriteRune(r)
 	}
 	b.WriteString(" 선수")
-	hits, err := search.Find(app.DB(), b.String(), 3)
+	hits, err := search.NewIndex().Find(app.DB(), b.String(), 3)
 	if err != nil || len(hits) != 1 {
 		t.Fatalf("expected the long question to find the quote, got %v %v", hits, err)
 	}

@@ -8,9 +8,9 @@ import (
 // QuoteIndexTable is the full-text index of approved quotes. Its text is
 // split by the hooks (Korean as syllable bigrams), which fill it at start-up
 // and keep it in step with every quote write. Its rank is bm25 with a match
-// in the speaker weighing double; QuoteTermsTable counts the quotes of each
-// term (kept in the same transactions), so a search can leave out the
-// common ones with one indexed lookup.
+// in the speaker weighing double. QuoteTermsTable counted the quotes of
+// each term, for searches to leave out the common ones; 1764028805 drops
+// it.
 const (
 	QuoteIndexTable = "_stovebot_quotes_fts"
 	QuoteTermsTable = "_stovebot_quote_terms"

@@ -1,0 +1,356 @@
+package search
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pocketbase/dbx"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Index answers searches from memory: a copy of the FTS table's terms with
+// each quote's text, ranked with the same bm25 that FTS5 computes. Ranking
+// in SQLite cost more CPU than the rest of a chat request; the copy makes a
+// search a few map lookups.
+//
+// The copy is loaded on first use and again whenever the table's version
+// has moved. Sync, Remove and Rebuild move it in the transaction of their
+// write, so a write from any process (the CLI too) is seen by the next
+// search; checking costs one read of a one-row table.
+type Index struct {
+	cur  atomic.Pointer[snapshot]
+	load sync.Mutex
+}
+
+// NewIndex returns an index that loads on its first search. Use one per
+// database.
+func NewIndex() *Index { return &Index{} }
+
+// Find returns up to limit approved quotes that match question, best first
+// by bm25. A question with nothing to search for finds nothing.
+func (x *Index) Find(db dbx.Builder, question string, limit int) ([]Hit, error) {
+	terms := queryTerms(question)
+	if len(terms) == 0 || limit < 1 {
+		return nil, nil
+	}
+	s, err := x.snapshot(db)
+	if err != nil {
+		return nil, err
+	}
+	return s.find(terms, limit), nil
+}
+
+// snapshot returns a copy as new as the database's version.
+func (x *Index) snapshot(db dbx.Builder) (*snapshot, error) {
+	v, err := version(db)
+	if err != nil {
+		return nil, err
+	}
+	if s := x.cur.Load(); s != nil && s.version == v {
+		return s, nil
+	}
+	x.load.Lock()
+	defer x.load.Unlock()
+	if s := x.cur.Load(); s != nil && s.version >= v {
+		return s, nil // loaded by another search meanwhile
+	}
+	// the version is read before the rows: a write between the two makes
+	// the copy newer than its label, and the next search loads again
+	s, err := loadSnapshot(db, v)
+	if err != nil {
+		return nil, err
+	}
+	x.cur.Store(s)
+	return s, nil
+}
+
+func version(db dbx.Builder) (int64, error) {
+	var v int64
+	if err := db.NewQuery(`SELECT [[version]] FROM ` + VersionTable).Row(&v); err != nil {
+		return 0, fmt.Errorf("reading the quote index version: %w", err)
+	}
+	return v, nil
+}
+
+// bump moves the version; call it in the transaction of an index write.
+func bump(db dbx.Builder) error {
+	if _, err := db.NewQuery(`UPDATE ` + VersionTable + ` SET [[version]] = [[version]] + 1`).Execute(); err != nil {
+		return fmt.Errorf("moving the quote index version: %w", err)
+	}
+	return nil
+}
+
+// snapshot is the index at one version.
+type snapshot struct {
+	version int64
+	docs    []doc                // by rowid, ascending
+	terms   map[string][]posting // FTS5 token → its documents, ascending
+	sorted  []string             // the tokens, sorted, for prefix terms
+	avgdl   float64              // tokens per row, all columns
+}
+
+type doc struct {
+	hit      Hit
+	tokens   int  // in content and speaker
+	approved bool // false for a row whose quote is gone or unapproved (the index is behind)
+}
+
+// posting is one document of a token, with its occurrences per column.
+type posting struct {
+	doc              int32
+	content, speaker int32
+}
+
+func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
+	var rows []struct {
+		Terms        string `db:"terms"`
+		SpeakerTerms string `db:"speaker_terms"`
+		ID           string `db:"id"`
+		Content      string `db:"content"`
+		Speaker      string `db:"speaker"`
+		Episode      int    `db:"episode"`
+		Approved     bool   `db:"approved"`
+	}
+	err := db.NewQuery(`
+		SELECT f.content AS terms, f.speaker AS speaker_terms, COALESCE(q.id, '') AS id,
+			COALESCE(q.content, '') AS content, COALESCE(q.speaker, '') AS speaker,
+			COALESCE(q.episode, 0) AS episode, COALESCE(q.is_apply, FALSE) AS approved
+		FROM ` + Table + ` f LEFT JOIN quotes q ON q.id = f.quote_id
+		ORDER BY f.rowid`).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("loading the quote index: %w", err)
+	}
+	s := &snapshot{version: version, docs: make([]doc, len(rows)), terms: map[string][]posting{}}
+	total := 0
+	for i, r := range rows {
+		counts := map[string]*posting{}
+		n := 0
+		for col, text := range []string{r.Terms, r.SpeakerTerms} {
+			for _, tok := range tokens(text) {
+				p := counts[tok]
+				if p == nil {
+					p = &posting{doc: int32(i)}
+					counts[tok] = p
+				}
+				if col == 0 {
+					p.content++
+				} else {
+					p.speaker++
+				}
+				n++
+			}
+		}
+		for tok, p := range counts {
+			s.terms[tok] = append(s.terms[tok], *p) // rows come in order: lists stay sorted
+		}
+		s.docs[i] = doc{hit: Hit{ID: r.ID, Content: r.Content, Speaker: r.Speaker, Episode: r.Episode}, tokens: n, approved: r.Approved}
+		total += n
+	}
+	if len(rows) > 0 {
+		s.avgdl = float64(total) / float64(len(rows))
+	}
+	s.sorted = make([]string, 0, len(s.terms))
+	for t := range s.terms {
+		s.sorted = append(s.sorted, t)
+	}
+	slices.Sort(s.sorted)
+	return s, nil
+}
+
+// tokens splits indexed text as FTS5's unicode61 tokenizer with
+// remove_diacritics 2 does: at anything but letters and digits, lower case,
+// Latin diacritics removed. Indexed text is already split and lower case
+// (see Terms); this folds what FTS5 folds.
+func tokens(text string) []string {
+	out := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	for i, t := range out {
+		out[i] = fold(t)
+	}
+	return out
+}
+
+// fold lowers case and removes diacritics from Latin letters (é → e), as
+// FTS5's remove_diacritics 2 does (a test compares the two). Other scripts
+// are only lowered: Hangul syllables must not be split into their letters.
+func fold(t string) string {
+	t = strings.ToLower(t)
+	if !strings.ContainsFunc(t, latinWithDiacritic) {
+		return t
+	}
+	var b strings.Builder
+	for _, r := range t {
+		switch {
+		case r == 'ſ' || r == 'ẛ': // long s
+			r = 's'
+		case latinWithDiacritic(r):
+			if base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r))); base < utf8.RuneSelf {
+				r = base
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func latinWithDiacritic(r rune) bool {
+	return (r >= 0xC0 && r <= 0x24F) || (r >= 0x1E00 && r <= 0x1EFF)
+}
+
+// find prunes the common terms (see matchBudget) and ranks what the rest
+// match.
+func (s *snapshot) find(terms []term, limit int) []Hit {
+	var hits []Hit
+	for _, d := range s.score(s.prune(terms)) {
+		if len(hits) == limit {
+			break
+		}
+		hits = append(hits, s.docs[d.doc].hit)
+	}
+	return hits
+}
+
+// match is a term of a question and the documents it matches.
+type match struct {
+	term term
+	docs []posting
+}
+
+// postings is the documents one term matches: a token's list, or for a
+// prefix the merged lists of every token that starts with it.
+func (s *snapshot) postings(t term) []posting {
+	text := fold(t.text)
+	if !t.prefix {
+		return s.terms[text]
+	}
+	from := sort.SearchStrings(s.sorted, text)
+	var lists [][]posting
+	for _, tok := range s.sorted[from:] {
+		if !strings.HasPrefix(tok, text) {
+			break
+		}
+		lists = append(lists, s.terms[tok])
+	}
+	if len(lists) == 1 {
+		return lists[0]
+	}
+	byDoc := map[int32]posting{}
+	for _, l := range lists {
+		for _, p := range l {
+			m := byDoc[p.doc]
+			m.doc = p.doc
+			m.content += p.content
+			m.speaker += p.speaker
+			byDoc[p.doc] = m
+		}
+	}
+	merged := make([]posting, 0, len(byDoc))
+	for _, p := range byDoc {
+		merged = append(merged, p)
+	}
+	slices.SortFunc(merged, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
+	return merged
+}
+
+// prune keeps the rarest terms that are in any quote, until their
+// documents add up to matchBudget; the rarest is always kept. A term in no
+// quote cannot match and is left out. One-syllable Korean prefixes go when
+// the question has anything longer.
+func (s *snapshot) prune(terms []term) []match {
+	if len(terms) == 1 {
+		return []match{{terms[0], s.postings(terms[0])}}
+	}
+	var found []match
+	for _, t := range terms {
+		if t.prefix && containsCJK(t.text) {
+			continue
+		}
+		if l := s.postings(t); len(l) > 0 {
+			found = append(found, match{t, l})
+		}
+	}
+	if len(found) == 0 {
+		// nothing longer matches: the one-syllable prefixes may
+		for _, t := range terms[:min(len(terms), 64)] {
+			found = append(found, match{t, s.postings(t)})
+		}
+		return found
+	}
+	slices.SortStableFunc(found, func(a, b match) int { return len(a.docs) - len(b.docs) })
+	kept, sum := 1, len(found[0].docs)
+	for _, m := range found[1:] {
+		if sum+len(m.docs) > matchBudget {
+			break
+		}
+		sum += len(m.docs)
+		kept++
+	}
+	return found[:kept]
+}
+
+// scoredDoc is a document and its bm25 score (higher is better; FTS5's
+// rank is its negative).
+type scoredDoc struct {
+	doc   int32
+	score float64
+}
+
+// bm25 parameters, as FTS5's bm25() has them, with its column weights of
+// this index (bm25(0, 1, 2): a match in the speaker weighs double).
+const (
+	bm25K1        = 1.2
+	bm25B         = 0.75
+	contentWeight = 1.0
+	speakerWeight = 2.0
+)
+
+// score ranks the approved documents of matches by FTS5's bm25 of an OR
+// of their terms, in this order, best first; equal scores go by rowid.
+func (s *snapshot) score(matches []match) []scoredDoc {
+	n := float64(len(s.docs))
+	freqs := map[int32][]float64{}
+	for i, m := range matches {
+		for _, p := range m.docs {
+			f := freqs[p.doc]
+			if f == nil {
+				f = make([]float64, len(matches))
+				freqs[p.doc] = f
+			}
+			f[i] += float64(p.content)*contentWeight + float64(p.speaker)*speakerWeight
+		}
+	}
+	idf := make([]float64, len(matches))
+	for i, m := range matches {
+		hits := float64(len(m.docs))
+		idf[i] = math.Log((n - hits + 0.5) / (hits + 0.5))
+		if idf[i] <= 0 {
+			idf[i] = 1e-6
+		}
+	}
+	out := make([]scoredDoc, 0, len(freqs))
+	for d, f := range freqs {
+		if !s.docs[d].approved {
+			continue
+		}
+		norm := bm25K1 * (1 - bm25B + bm25B*float64(s.docs[d].tokens)/s.avgdl)
+		score := 0.0
+		for i := range matches {
+			score += idf[i] * (f[i] * (bm25K1 + 1)) / (f[i] + norm)
+		}
+		out = append(out, scoredDoc{d, score})
+	}
+	slices.SortFunc(out, func(a, b scoredDoc) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.doc, b.doc)
+	})
+	return out
+}

@@ -1,0 +1,232 @@
+package search
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/pocketbase/dbx"
+	_ "modernc.org/sqlite"
+)
+
+// openIndexDB is a database with the index tables as the migrations make
+// them, and a quotes table with the columns the index reads.
+func openIndexDB(t *testing.T) *dbx.DB {
+	t.Helper()
+	db, err := dbx.Open("sqlite", filepath.Join(t.TempDir(), "data.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, sql := range []string{
+		`CREATE VIRTUAL TABLE ` + Table + ` USING fts5(quote_id UNINDEXED, content, speaker, tokenize = 'unicode61 remove_diacritics 2')`,
+		`INSERT INTO ` + Table + ` (` + Table + `, rank) VALUES ('rank', 'bm25(0.0, 1.0, 2.0)')`,
+		`CREATE TABLE ` + VersionTable + ` (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`,
+		`INSERT INTO ` + VersionTable + ` (id, version) VALUES (1, 1)`,
+		`CREATE TABLE quotes (id TEXT PRIMARY KEY, content TEXT, speaker TEXT, episode INTEGER, is_apply BOOLEAN)`,
+	} {
+		if _, err := db.NewQuery(sql).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
+}
+
+func addQuote(t *testing.T, db *dbx.DB, id, content, speaker string, approved bool) {
+	t.Helper()
+	err := db.Transactional(func(tx *dbx.Tx) error {
+		_, err := tx.Insert("quotes", dbx.Params{"id": id, "content": content, "speaker": speaker, "episode": 1, "is_apply": approved}).Execute()
+		if err != nil {
+			return err
+		}
+		return Sync(tx, id, content, speaker, approved)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The copy in memory ranks as FTS5 does: for random quotes and questions,
+// every quote FTS5's bm25 scores for the kept terms gets the same score in
+// memory, and the best five have the scores of FTS5's best five.
+func TestIndexRanksAsFTS5Does(t *testing.T) {
+	t.Parallel()
+	db := openIndexDB(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	vocab := []string{
+		"다행이라고", "생각하는", "순간이", "제일", "위험합니다", "핑계", "대지", "마세요", "결과로", "말하세요",
+		"야구는", "선수가", "하는", "겁니다", "드림즈", "우승", "단장님", "연봉", "협상", "트레이드",
+		"excuses", "effort", "games", "winning", "win", "team", "café", "Résumé", "naïve", "Über",
+		"KBO리그", "2군", "공", "프런트", "스토브리그",
+	}
+	speakers := []string{"백승수", "이세영", "권경민", "Baek Seung-su", "", "임동규"}
+	words := func(n int) string {
+		w := make([]string, n)
+		for i := range w {
+			// a skewed draw: early words are common, late ones rare
+			w[i] = vocab[min(len(vocab)-1, int(rng.ExpFloat64()*8))]
+		}
+		return strings.Join(w, " ")
+	}
+	for i := range 600 {
+		addQuote(t, db, fmt.Sprintf("q%04d", i), words(3+rng.IntN(12)), speakers[rng.IntN(len(speakers))], rng.IntN(10) > 0)
+	}
+
+	idx := NewIndex()
+	questions := []string{"공", "win", "cafe", "resume 대사", "UBER", "백승수 대사", "이세영 선수", "2군 KBO"}
+	for range 200 {
+		questions = append(questions, words(1+rng.IntN(6)))
+	}
+	compared := 0
+	for _, q := range questions {
+		s, err := idx.snapshot(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		matches := s.prune(queryTerms(q))
+		kept := make([]term, len(matches))
+		for i, m := range matches {
+			kept[i] = m.term
+		}
+		var want []struct {
+			ID    string  `db:"quote_id"`
+			Score float64 `db:"score"`
+		}
+		err = db.NewQuery(`SELECT f.quote_id, -bm25(` + Table + `, 0.0, 1.0, 2.0) AS score FROM ` + Table + ` f
+			JOIN quotes q ON q.id = f.quote_id WHERE ` + Table + ` MATCH {:match} AND q.is_apply
+			ORDER BY rank`).Bind(dbx.Params{"match": orExpr(kept)}).All(&want)
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		got := s.score(matches)
+		if len(got) != len(want) {
+			t.Fatalf("%q (%s): FTS5 matches %d quotes, memory %d", q, orExpr(kept), len(want), len(got))
+		}
+		scores := map[string]float64{}
+		for _, d := range got {
+			scores[s.docs[d.doc].hit.ID] = d.score
+		}
+		for i, w := range want {
+			m, ok := scores[w.ID]
+			if !ok || math.Abs(m-w.Score) > 1e-9*max(1, math.Abs(w.Score)) {
+				t.Fatalf("%q: quote %s: FTS5 scores %v, memory %v (found %v)", q, w.ID, w.Score, m, ok)
+			}
+			if math.Abs(got[i].score-w.Score) > 1e-9*max(1, math.Abs(w.Score)) {
+				t.Fatalf("%q: place %d: FTS5 has score %v, memory %v", q, i, w.Score, got[i].score)
+			}
+		}
+		hits, err := idx.Find(db, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != min(5, len(want)) {
+			t.Fatalf("%q: expected %d hits, got %d", q, min(5, len(want)), len(hits))
+		}
+		compared += len(want)
+	}
+	if compared < 1000 {
+		t.Fatalf("expected the questions to match many quotes, only %d compared", compared)
+	}
+}
+
+// A search loads the copy once, keeps it while nothing is written, and
+// sees every write at once.
+func TestIndexLoadsAgainOnlyAfterAWrite(t *testing.T) {
+	t.Parallel()
+	db := openIndexDB(t)
+	addQuote(t, db, "a", "핑계 대지 마세요", "백승수", true)
+	idx := NewIndex()
+	find := func(q string) int {
+		t.Helper()
+		hits, err := idx.Find(db, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hits)
+	}
+	if find("핑계") != 1 {
+		t.Fatal("expected the quote")
+	}
+	first := idx.cur.Load()
+	if find("대지") != 1 || idx.cur.Load() != first {
+		t.Fatal("expected the same copy while nothing is written")
+	}
+	addQuote(t, db, "b", "핑계는 없습니다", "", true)
+	if find("핑계") != 2 || idx.cur.Load() == first {
+		t.Fatal("expected a new copy with the new quote")
+	}
+	if err := db.Transactional(func(tx *dbx.Tx) error { return Remove(tx, "a") }); err != nil {
+		t.Fatal(err)
+	}
+	if find("핑계") != 1 {
+		t.Fatal("expected the removed quote gone")
+	}
+	// removing what is not indexed writes nothing
+	v := idx.cur.Load().version
+	if err := Remove(db, "never-indexed"); err != nil {
+		t.Fatal(err)
+	}
+	if find("핑계") != 1 || idx.cur.Load().version != v {
+		t.Fatal("expected no new version for a no-op removal")
+	}
+}
+
+// tokens gives the tokens FTS5's tokenizer gives for the letters of
+// Western and Central European languages, Latin Extended Additional
+// (Vietnamese) and Hangul, each inside a word. Rarer letters (Greek
+// symbol forms, letters newer than SQLite's Unicode 6.1) may fold
+// differently: those match only as written.
+func TestFoldMatchesFTS5(t *testing.T) {
+	t.Parallel()
+	db := openIndexDB(t)
+	var words []string
+	for _, block := range [][2]rune{{0xC0, 0x180}, {0x1E00, 0x1F00}, {0xAC00, 0xD7A4}} {
+		for r := block[0]; r < block[1]; r++ {
+			if unicode.IsLetter(r) {
+				words = append(words, "x"+string(r)+"y")
+			}
+		}
+	}
+	words = append(words, "다행이라고", "스토브리그")
+	err := db.Transactional(func(tx *dbx.Tx) error {
+		for _, sql := range []string{
+			`CREATE VIRTUAL TABLE temp.fold_words USING fts5(w, tokenize = 'unicode61 remove_diacritics 2')`,
+			`CREATE VIRTUAL TABLE temp.fold_tokens USING fts5vocab(temp, fold_words, instance)`,
+		} {
+			if _, err := tx.NewQuery(sql).Execute(); err != nil {
+				return err
+			}
+		}
+		for i, w := range words {
+			if _, err := tx.Insert("fold_words", dbx.Params{"rowid": i + 1, "w": w}).Execute(); err != nil {
+				return err
+			}
+		}
+		var rows []struct {
+			Doc  int    `db:"doc"`
+			Term string `db:"term"`
+		}
+		if err := tx.NewQuery(`SELECT doc, term FROM temp.fold_tokens ORDER BY doc, offset`).All(&rows); err != nil {
+			return err
+		}
+		fts := map[int][]string{}
+		for _, r := range rows {
+			fts[r.Doc] = append(fts[r.Doc], r.Term)
+		}
+		bad := 0
+		for i, w := range words {
+			if got, want := strings.Join(tokens(w), " "), strings.Join(fts[i+1], " "); got != want && bad < 20 {
+				bad++
+				t.Errorf("%q (%U): FTS5 has %q, tokens %q", w, []rune(w), want, got)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
