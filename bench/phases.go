@@ -54,7 +54,7 @@ type bigData struct {
 	typical, heavy string // tokens
 	search         latencies
 	searchLoad     time.Duration // the first search, which loads the index
-	notFound       []string // questions that found no quote
+	notFound       []string      // questions that found no quote
 }
 
 func buildBig(dir string) (bigData, error) {
