@@ -107,25 +107,29 @@ func (s *ChatService) checkContent(content string) (string, error) {
 func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bool) (*accepted, *Answer, error) {
 	user := e.Auth
 	now := s.cfg.Now()
-	quota, err := quotaStatus(e.App.DB(), s.cfg, user, now)
-	if err != nil {
-		return nil, nil, e.InternalServerError("", err)
+	// a refused request reads the quota for its headers; an accepted one
+	// has it from the count
+	refuse := func(err error) (*accepted, *Answer, error) {
+		quota, qerr := quotaStatus(e.App.DB(), s.cfg, user, now)
+		if qerr != nil {
+			return nil, nil, e.InternalServerError("", qerr)
+		}
+		quota.WriteHeaders(e.Response.Header())
+		return nil, nil, err
 	}
-	quota.WriteHeaders(e.Response.Header())
-
 	if s.stopping.Load() {
 		e.Response.Header().Set("Retry-After", "10")
-		return nil, nil, router.NewApiError(http.StatusServiceUnavailable, "The server is restarting. Please try again in a few seconds.", nil)
+		return refuse(router.NewApiError(http.StatusServiceUnavailable, "The server is restarting. Please try again in a few seconds.", nil))
 	}
 	if user.GetBool("blocked") {
-		return nil, nil, e.ForbiddenError("This account is blocked from chatting. Contact the site's administrator.", nil)
+		return refuse(e.ForbiddenError("This account is blocked from chatting. Contact the site's administrator.", nil))
 	}
 	if key != "" && !validIdempotencyKey(key) {
-		return nil, nil, e.BadRequestError("The Idempotency-Key header must be 1 to 128 visible ASCII characters.", nil)
+		return refuse(e.BadRequestError("The Idempotency-Key header must be 1 to 128 visible ASCII characters.", nil))
 	}
-	content, err = s.checkContent(content)
+	content, err := s.checkContent(content)
 	if err != nil {
-		return nil, nil, err
+		return refuse(err)
 	}
 
 	acc := &accepted{user: user, day: localDay(now, s.cfg.Location()), key: key, stream: stream}
@@ -178,14 +182,18 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 			"The site has answered all the questions it can today. Try again after %s (%s).",
 			acc.quota.resetAt.Format("15:04"), s.cfg.Timezone))
 	case errors.Is(err, ErrRequestInProgress):
-		return nil, nil, router.NewApiError(http.StatusConflict, "The first request with this Idempotency-Key is still running.", nil)
+		return refuse(router.NewApiError(http.StatusConflict, "The first request with this Idempotency-Key is still running.", nil))
 	case errors.Is(err, ErrKeyReused):
-		return nil, nil, router.NewApiError(http.StatusUnprocessableEntity, "This Idempotency-Key was already used with a different message.", nil)
+		return refuse(router.NewApiError(http.StatusUnprocessableEntity, "This Idempotency-Key was already used with a different message.", nil))
 	case err != nil:
-		return nil, nil, e.InternalServerError("", err)
+		return refuse(e.InternalServerError("", err))
 	case replayID != "":
 		answer, err := s.replay(e, user, replayID, now)
-		return nil, answer, err
+		if err != nil {
+			return refuse(err)
+		}
+		answer.Quota.WriteHeaders(e.Response.Header())
+		return nil, answer, nil
 	}
 	acc.quota.WriteHeaders(e.Response.Header())
 	return acc, nil, nil
