@@ -158,12 +158,8 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 		if err != nil {
 			return err
 		}
-		acc.question = core.NewRecord(collection)
-		acc.question.Set("user", user.Id)
-		acc.question.Set("role", roleUser)
-		acc.question.Set("content", content)
-		acc.question.Set("status", statusPending)
-		if err := txApp.SaveNoValidate(acc.question); err != nil {
+		acc.question = newChat(collection, user.Id, roleUser, content, statusPending)
+		if err := insertChat(txApp.DB(), acc.question); err != nil {
 			return err
 		}
 		if key != "" {
@@ -195,6 +191,7 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 		answer.Quota.WriteHeaders(e.Response.Header())
 		return nil, answer, nil
 	}
+	announce(s.app, core.ModelEventTypeCreate, acc.question)
 	acc.quota.WriteHeaders(e.Response.Header())
 	return acc, nil, nil
 }

@@ -103,43 +103,42 @@ func (s *ChatService) answer(acc *accepted, g *generation) (upstream.Result, err
 
 // succeed saves the answer and marks the question done.
 func (s *ChatService) succeed(acc *accepted, g *generation, res upstream.Result) error {
-	return s.app.RunInTransaction(func(txApp core.App) error {
-		reply, err := s.newReply(txApp, acc, res.Content, statusDone)
-		if err != nil {
-			return err
-		}
-		reply.Set("model", res.Model)
-		reply.Set("prompt_tokens", res.PromptTokens)
-		reply.Set("completion_tokens", res.CompletionTokens)
-		if err := txApp.SaveNoValidate(reply); err != nil {
+	reply, err := s.newReply(acc, res.Content, statusDone)
+	if err != nil {
+		return err
+	}
+	reply.Set("model", res.Model)
+	reply.Set("prompt_tokens", res.PromptTokens)
+	reply.Set("completion_tokens", res.CompletionTokens)
+	err = s.app.RunInTransaction(func(txApp core.App) error {
+		if err := insertChat(txApp.DB(), reply); err != nil {
 			return err
 		}
 		acc.question.Set("status", statusDone)
 		acc.question.Set("reply", reply.Id)
-		if err := txApp.SaveNoValidate(acc.question); err != nil {
+		if err := updateChatStatus(txApp.DB(), acc.question); err != nil {
 			return err
 		}
 		if acc.key != "" {
-			if err := idemFinish(txApp.DB(), acc.user.Id, acc.key, true); err != nil {
-				return err
-			}
+			return idemFinish(txApp.DB(), acc.user.Id, acc.key, true)
 		}
-		g.reply, g.quota = reply, acc.quota
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	g.reply, g.quota = reply, acc.quota
+	announce(s.app, core.ModelEventTypeCreate, reply)
+	announce(s.app, core.ModelEventTypeUpdate, acc.question)
+	return nil
 }
 
-func (s *ChatService) newReply(txApp core.App, acc *accepted, content, status string) (*core.Record, error) {
-	collection, err := txApp.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
+func (s *ChatService) newReply(acc *accepted, content, status string) (*core.Record, error) {
+	collection, err := s.app.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
 	if err != nil {
 		return nil, err
 	}
-	reply := core.NewRecord(collection)
-	reply.Set("user", acc.user.Id)
-	reply.Set("role", roleAssistant)
-	reply.Set("content", content)
-	reply.Set("status", status)
-	return reply, nil
+	return newChat(collection, acc.user.Id, roleAssistant, content, status), nil
 }
 
 // fail marks the question failed, keeps the partial answer (as a failed
@@ -154,19 +153,20 @@ func (s *ChatService) fail(acc *accepted, g *generation, partial string, cause e
 	}
 	s.app.Logger().Warn("chat: request failed", "question", acc.question.Id, "status", status, "error", cause)
 
+	var reply *core.Record
 	err := s.app.RunInTransaction(func(txApp core.App) error {
 		if strings.TrimSpace(partial) != "" {
-			reply, err := s.newReply(txApp, acc, partial, statusFailed)
-			if err != nil {
+			var err error
+			if reply, err = s.newReply(acc, partial, statusFailed); err != nil {
 				return err
 			}
-			if err := txApp.SaveNoValidate(reply); err != nil {
+			if err := insertChat(txApp.DB(), reply); err != nil {
 				return err
 			}
 			acc.question.Set("reply", reply.Id)
 		}
 		acc.question.Set("status", statusFailed)
-		if err := txApp.SaveNoValidate(acc.question); err != nil {
+		if err := updateChatStatus(txApp.DB(), acc.question); err != nil {
 			return err
 		}
 		if acc.key != "" {
@@ -178,6 +178,9 @@ func (s *ChatService) fail(acc *accepted, g *generation, partial string, cause e
 	})
 	if err != nil {
 		s.app.Logger().Error("chat: saving a failure", "question", acc.question.Id, "error", err)
+	} else {
+		announce(s.app, core.ModelEventTypeCreate, reply)
+		announce(s.app, core.ModelEventTypeUpdate, acc.question)
 	}
 	g.err = router.NewApiError(status, message, nil)
 	g.quota = acc.quota
