@@ -151,7 +151,7 @@ func timed(method, url, token string, want int) func(int) (time.Duration, error)
 // questions that found nothing: every question shares words with the
 // generated quotes.
 func measureSearch(db dbx.Builder, n int) (lat latencies, load time.Duration, empty []string, err error) {
-	idx := search.NewIndex()
+	idx := search.NewIndex(0)
 	t := time.Now()
 	if _, err := idx.Find(db, questions[0], 5); err != nil {
 		return nil, 0, nil, err

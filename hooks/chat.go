@@ -46,8 +46,8 @@ type ChatService struct {
 	stopping atomic.Bool // set when the server stops: new requests get 503
 }
 
-func newChatService(app core.App, cfg *Config) *ChatService {
-	s := &ChatService{app: app, cfg: cfg, quotes: search.NewIndex()}
+func newChatService(app core.App, cfg *Config, quotes *search.Index) *ChatService {
+	s := &ChatService{app: app, cfg: cfg, quotes: quotes}
 	if cfg.UpstreamEnabled() {
 		s.upstream = upstream.New(upstream.Config{
 			BaseURL:    cfg.UpstreamBaseURL(),
@@ -77,14 +77,6 @@ type accepted struct {
 	day      string // the local day it was counted on, for a refund
 	key      string // its Idempotency-Key, or ""
 	stream   bool
-	prompt   <-chan prompt // what goes upstream, assembled while the request is accepted
-}
-
-// prompt is the upstream conversation for a question, or why it could not
-// be assembled.
-type prompt struct {
-	msgs []upstream.Message
-	err  error
 }
 
 // checkContent trims content and checks its length, naming the field.
@@ -133,17 +125,6 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 	}
 
 	acc := &accepted{user: user, day: localDay(now, s.cfg.Location()), key: key, stream: stream}
-	if s.upstream != nil {
-		// The search and the context are reads: they run while the
-		// transaction below counts the request, so the upstream is called
-		// sooner. A refused request only wastes this read.
-		ch := make(chan prompt, 1)
-		go func() {
-			msgs, err := buildMessages(s.app.DB(), s.quotes, s.cfg, user.Id, content)
-			ch <- prompt{msgs, err}
-		}()
-		acc.prompt = ch
-	}
 	var replayID string
 	err = e.App.RunInTransaction(func(txApp core.App) error {
 		if key != "" {
@@ -199,9 +180,11 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 func (s *ChatService) limitError(e *core.RequestEvent, quota Quota, status int, message string) error {
 	quota.WriteHeaders(e.Response.Header())
 	e.Response.Header().Set("Retry-After", fmt.Sprint(quota.SecondsToReset()))
-	return router.NewApiError(status, message, map[string]any{
-		"limit": quota.Limit, "remaining": quota.Remaining, "reset": quota.Reset,
-	})
+	err := router.NewApiError(status, message, nil)
+	// set after NewApiError, which would turn values that are not
+	// validation errors into "validation_invalid_value"
+	err.Data = map[string]any{"limit": quota.Limit, "remaining": quota.Remaining, "reset": quota.Reset}
+	return err
 }
 
 // replay loads the result of a finished request.

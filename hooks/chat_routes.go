@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -217,7 +218,11 @@ func (s *ChatService) handlePost(e *core.RequestEvent) error {
 	}
 	s.running.add() // a stopping server waits until the stream is delivered
 	defer s.running.done()
-	return s.streamAnswer(e, acc, s.start(acc))
+	g := s.start(acc)
+	// let the generation assemble the prompt and call the upstream first;
+	// the chat event is sent while the upstream thinks
+	runtime.Gosched()
+	return s.streamAnswer(e, acc, g)
 }
 
 func (s *ChatService) writeAnswer(e *core.RequestEvent, a *Answer) error {

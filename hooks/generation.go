@@ -3,6 +3,7 @@ package hooks
 import (
 	"errors"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -30,11 +31,18 @@ type generation struct {
 
 func (g *generation) add(piece string) {
 	g.mu.Lock()
+	first := len(g.text) == 0
 	g.text = append(g.text, piece...)
 	g.mu.Unlock()
 	select {
 	case g.notify <- struct{}{}:
 	default:
+	}
+	if first {
+		// let the woken reader send the first piece now, before this
+		// goroutine reads on: pieces that arrive together would keep it
+		// busy, and the reader waiting, until the answer is saved
+		runtime.Gosched()
 	}
 }
 
@@ -85,12 +93,12 @@ func (s *ChatService) answer(acc *accepted, g *generation) (upstream.Result, err
 		}
 		return upstream.Result{Content: strings.Join(pieces, ""), Model: OfflineModel}, nil
 	}
-	p := <-acc.prompt
-	if p.err != nil {
-		return upstream.Result{}, p.err
-	}
 	// the question itself is pending, so it is not in the context twice
-	req := upstream.Request{Messages: p.msgs, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
+	msgs, err := buildMessages(s.app.DB(), s.quotes, s.cfg, acc.user.Id, question)
+	if err != nil {
+		return upstream.Result{}, err
+	}
+	req := upstream.Request{Messages: msgs, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
 	if acc.stream {
 		return s.upstream.Stream(s.ctx, req, g.add)
 	}

@@ -14,6 +14,8 @@ import (
 	"fmt"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"stovebot/hooks/search"
 )
 
 // Register validates cfg, fills its defaults and binds stovebot's hooks and
@@ -26,9 +28,10 @@ func Register(app core.App, cfg Config) error {
 	bindQuoteHooks(app)
 	bindChatHooks(app)
 	bindProtectedFields(app)
-	bindQuoteIndex(app)
+	quotes := search.NewIndex(quoteIndexRecheck)
+	bindQuoteIndex(app, quotes)
 	bindOAuth2(app, &cfg)
-	chat := newChatService(app, &cfg) // shared by /api/chat and the legacy POST /chat
+	chat := newChatService(app, &cfg, quotes) // shared by /api/chat and the legacy POST /chat
 	bindChatRoutes(app, chat)
 	bindLegacyAPI(app, chat)
 	bindWebApp(app)

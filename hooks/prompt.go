@@ -47,9 +47,9 @@ func buildMessages(db dbx.Builder, quotes *search.Index, cfg *Config, userID, qu
 
 	if cfg.ContextMessages > 0 {
 		var earlier []upstream.Message
-		err := db.Select("role", "content").From(migrations.ChatsCollection).
-			Where(dbx.HashExp{"user": userID, "status": "done"}).
-			OrderBy("created DESC").Limit(int64(cfg.ContextMessages)).All(&earlier)
+		err := db.NewQuery(`SELECT [[role]], [[content]] FROM ` + migrations.ChatsCollection + `
+			WHERE [[user]] = {:user} AND [[status]] = 'done' ORDER BY [[created]] DESC LIMIT {:n}`).
+			Bind(dbx.Params{"user": userID, "n": cfg.ContextMessages}).All(&earlier)
 		if err != nil {
 			return nil, fmt.Errorf("reading context: %w", err)
 		}

@@ -56,8 +56,8 @@ func TestDailyLimitHeadersAcrossSeoulMidnight(t *testing.T) {
 			t.Fatalf("expected %s: %s, got %q", h, v, got)
 		}
 	}
-	if !strings.Contains(body, "2026-11-26T00:00:00+09:00") && !strings.Contains(body, "00:00") {
-		t.Fatalf("expected the message to name the reset, got %s", body)
+	if !strings.Contains(body, `"data":{"limit":2,"remaining":0,"reset":"2026-11-26T00:00:00+09:00"}`) || !strings.Contains(body, "00:00 (Asia/Seoul)") {
+		t.Fatalf("expected the limit and reset in the data and the message, got %s", body)
 	}
 	if n := len(chatRecords(t, app, user.Id)); n != 4 {
 		t.Fatalf("expected the refused request to write nothing (4 records), got %d", n)

@@ -1,16 +1,24 @@
 package hooks
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"stovebot/hooks/search"
 	"stovebot/migrations"
 )
 
+// quoteIndexRecheck is how soon a server sees quotes written by another
+// process (the CLI): its copy of the index in memory reads the index's
+// version at least this often. Writes in the server itself are seen at once.
+const quoteIndexRecheck = time.Second
+
 // bindQuoteIndex keeps the full-text index in step with every quote write
-// (API, dashboard, CLI), in the same transaction as the write, and repairs
-// it at start-up when a write bypassed the hooks.
-func bindQuoteIndex(app core.App) {
+// (API, dashboard, CLI), in the same transaction as the write, tells the
+// copy in memory once the write has committed, and repairs the index at
+// start-up when a write bypassed the hooks.
+func bindQuoteIndex(app core.App, quotes *search.Index) {
 	sync := func(e *core.RecordEvent) error {
 		return e.App.RunInTransaction(func(txApp core.App) error {
 			e.App = txApp
@@ -33,6 +41,14 @@ func bindQuoteIndex(app core.App) {
 		})
 	})
 
+	changed := func(e *core.RecordEvent) error {
+		quotes.Changed()
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess(migrations.QuotesCollection).BindFunc(changed)
+	app.OnRecordAfterUpdateSuccess(migrations.QuotesCollection).BindFunc(changed)
+	app.OnRecordAfterDeleteSuccess(migrations.QuotesCollection).BindFunc(changed)
+
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		inStep, err := search.InStep(se.App.DB())
 		if err != nil {
@@ -43,6 +59,7 @@ func bindQuoteIndex(app core.App) {
 			if err := se.App.RunInTransaction(func(txApp core.App) error { return search.Rebuild(txApp.DB()) }); err != nil {
 				return err
 			}
+			quotes.Changed()
 		}
 		return se.Next()
 	})

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -23,7 +24,7 @@ func TestQuoteSearchFollowsApprovalsEditsAndDeletes(t *testing.T) {
 	pending := addQuote(t, app, "다행스럽게도 아직 검토 중", "권경민", 7, false, "")
 
 	// one index through all the writes below: each must reach its copy
-	idx := search.NewIndex()
+	idx := search.NewIndex(0)
 	find := func(q string) []string {
 		t.Helper()
 		hits, err := idx.Find(app.DB(), q, 5)
@@ -167,13 +168,13 @@ func TestQuoteSearchLeavesOutCommonPieces(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 대사 is left out, so only the quote with 드림즈 is ranked at all
-	hits, err := search.NewIndex().Find(app.DB(), "드림즈 대사", 3)
+	hits, err := search.NewIndex(0).Find(app.DB(), "드림즈 대사", 3)
 	if err != nil || len(hits) != 1 || hits[0].Content != "드림즈의 대사는 이겁니다." {
 		t.Fatalf("expected only the rare piece's quote, got %v %v", hits, err)
 	}
 	// a question of common pieces only still finds something, even beside
 	// pieces that are in no quote at all (찾아, 아줘)
-	hits, err = search.NewIndex().Find(app.DB(), "대사 찾아줘", 3)
+	hits, err = search.NewIndex(0).Find(app.DB(), "대사 찾아줘", 3)
 	if err != nil || len(hits) != 3 {
 		t.Fatalf("expected three hits for a common piece beside unknown ones, got %d %v", len(hits), err)
 	}
@@ -203,8 +204,63 @@ func TestQuoteSearchTakesALongQuestion(t *testing.T) {
 		b.WriteRune(r)
 	}
 	b.WriteString(" 선수")
-	hits, err := search.NewIndex().Find(app.DB(), b.String(), 3)
+	hits, err := search.NewIndex(0).Find(app.DB(), b.String(), 3)
 	if err != nil || len(hits) != 1 {
 		t.Fatalf("expected the long question to find the quote, got %v %v", hits, err)
+	}
+}
+
+// The server's copy of the index sees a quote approved in the server at
+// once, and one written by another process (the CLI) within
+// quoteIndexRecheck.
+func TestServerSearchSeesNewQuotes(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t, func(c *Config) { c.DailyLimit = 100 }) // offline: answers list the matching quotes
+	defer app.Cleanup()
+	user := newUser(t, app, "fresh@example.com")
+	srv := startServer(t, app)
+	tok := authToken(t, user)
+	ask := func() string {
+		t.Helper()
+		res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"명대사 핑계"}`)
+		if res.StatusCode != 201 {
+			t.Fatalf("expected 201, got %d: %s", res.StatusCode, body)
+		}
+		return body
+	}
+	if body := ask(); strings.Contains(body, "핑계 대지 마세요") {
+		t.Fatalf("expected no quote yet, got %s", body)
+	}
+	pending := addQuote(t, app, "핑계 대지 마세요.", "백승수", 1, false, "")
+	ask() // the copy is loaded again, without the pending quote
+	pending.Set("is_apply", true)
+	if err := app.Save(pending); err != nil {
+		t.Fatal(err)
+	}
+	if body := ask(); !strings.Contains(body, "핑계 대지 마세요") {
+		t.Fatalf("expected the quote approved in the server at once, got %s", body)
+	}
+
+	other, err := dbx.Open("sqlite", filepath.Join(app.DataDir(), "data.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	err = other.Transactional(func(tx *dbx.Tx) error {
+		_, err := tx.NewQuery(`INSERT INTO quotes (id, content, is_apply) VALUES ('fromthecli00001', '명대사는 핑계를 모릅니다', TRUE)`).Execute()
+		if err != nil {
+			return err
+		}
+		return search.Sync(tx, "fromthecli00001", "명대사는 핑계를 모릅니다", "", true)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(quoteIndexRecheck + 2*time.Second)
+	for !strings.Contains(ask(), "명대사는 핑계를 모릅니다") {
+		if time.Now().After(deadline) {
+			t.Fatalf("expected another process's quote found within %v", quoteIndexRecheck)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

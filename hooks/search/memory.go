@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,18 +22,29 @@ import (
 // in SQLite cost more CPU than the rest of a chat request; the copy makes a
 // search a few map lookups.
 //
-// The copy is loaded on first use and again whenever the table's version
-// has moved. Sync, Remove and Rebuild move it in the transaction of their
-// write, so a write from any process (the CLI too) is seen by the next
-// search; checking costs one read of a one-row table.
+// The copy is loaded on first use and again when the table's version has
+// moved: Sync, Remove and Rebuild move it in the transaction of their
+// write, whichever process writes. Reading the version costs a query, so
+// a search reads it only when Changed was called since the last read (a
+// write in this process, once committed) or when the last read is older
+// than the index's recheck interval (a write by another process, such as
+// the CLI's).
 type Index struct {
-	cur  atomic.Pointer[snapshot]
-	load sync.Mutex
+	recheck time.Duration
+	cur     atomic.Pointer[snapshot]
+	checked atomic.Int64 // when the version was last read, in Unix nanoseconds
+	changed atomic.Bool  // Changed was called since
+	load    sync.Mutex
 }
 
-// NewIndex returns an index that loads on its first search. Use one per
+// NewIndex returns an index that loads on its first search and reads the
+// version at least every recheck (0: on every search). Use one per
 // database.
-func NewIndex() *Index { return &Index{} }
+func NewIndex(recheck time.Duration) *Index { return &Index{recheck: recheck} }
+
+// Changed makes the next search read the version. Call it after a write to
+// the index has committed.
+func (x *Index) Changed() { x.changed.Store(true) }
 
 // Find returns up to limit approved quotes that match question, best first
 // by bm25. A question with nothing to search for finds nothing.
@@ -50,11 +62,19 @@ func (x *Index) Find(db dbx.Builder, question string, limit int) ([]Hit, error) 
 
 // snapshot returns a copy as new as the database's version.
 func (x *Index) snapshot(db dbx.Builder) (*snapshot, error) {
+	now := time.Now().UnixNano()
+	s := x.cur.Load()
+	if s != nil && !x.changed.Load() && now-x.checked.Load() < int64(x.recheck) {
+		return s, nil
+	}
+	x.changed.Store(false) // before the read: a write after it calls Changed again
 	v, err := version(db)
 	if err != nil {
+		x.changed.Store(true)
 		return nil, err
 	}
-	if s := x.cur.Load(); s != nil && s.version == v {
+	x.checked.Store(now)
+	if s != nil && s.version == v {
 		return s, nil
 	}
 	x.load.Lock()
@@ -64,8 +84,9 @@ func (x *Index) snapshot(db dbx.Builder) (*snapshot, error) {
 	}
 	// the version is read before the rows: a write between the two makes
 	// the copy newer than its label, and the next search loads again
-	s, err := loadSnapshot(db, v)
+	s, err = loadSnapshot(db, v)
 	if err != nil {
+		x.changed.Store(true)
 		return nil, err
 	}
 	x.cur.Store(s)
@@ -110,7 +131,17 @@ type posting struct {
 }
 
 func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
-	var rows []struct {
+	rows, err := db.NewQuery(`
+		SELECT f.content AS terms, f.speaker AS speaker_terms, COALESCE(q.id, '') AS id,
+			COALESCE(q.content, '') AS content, COALESCE(q.speaker, '') AS speaker,
+			COALESCE(q.episode, 0) AS episode, COALESCE(q.is_apply, FALSE) AS approved
+		FROM ` + Table + ` f LEFT JOIN quotes q ON q.id = f.quote_id
+		ORDER BY f.rowid`).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("loading the quote index: %w", err)
+	}
+	defer rows.Close()
+	var r struct {
 		Terms        string `db:"terms"`
 		SpeakerTerms string `db:"speaker_terms"`
 		ID           string `db:"id"`
@@ -119,46 +150,65 @@ func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
 		Episode      int    `db:"episode"`
 		Approved     bool   `db:"approved"`
 	}
-	err := db.NewQuery(`
-		SELECT f.content AS terms, f.speaker AS speaker_terms, COALESCE(q.id, '') AS id,
-			COALESCE(q.content, '') AS content, COALESCE(q.speaker, '') AS speaker,
-			COALESCE(q.episode, 0) AS episode, COALESCE(q.is_apply, FALSE) AS approved
-		FROM ` + Table + ` f LEFT JOIN quotes q ON q.id = f.quote_id
-		ORDER BY f.rowid`).All(&rows)
-	if err != nil {
-		return nil, fmt.Errorf("loading the quote index: %w", err)
-	}
-	s := &snapshot{version: version, docs: make([]doc, len(rows)), terms: map[string][]posting{}}
+	s := &snapshot{version: version, terms: map[string][]posting{}}
+	speakers := map[string]string{} // one copy of each speaker's name
+	row := map[string]int{}         // a row's tokens, to their place in counts
+	var counts []posting
 	total := 0
-	for i, r := range rows {
-		counts := map[string]*posting{}
+	for rows.Next() {
+		if err := rows.ScanStruct(&r); err != nil {
+			return nil, fmt.Errorf("loading the quote index: %w", err)
+		}
+		d := int32(len(s.docs))
+		clear(row)
+		counts = counts[:0]
 		n := 0
 		for col, text := range []string{r.Terms, r.SpeakerTerms} {
-			for _, tok := range tokens(text) {
-				p := counts[tok]
-				if p == nil {
-					p = &posting{doc: int32(i)}
-					counts[tok] = p
+			toks := tokens(text)
+			for _, tok := range toks {
+				at, ok := row[tok]
+				if !ok {
+					at = len(counts)
+					row[tok] = at
+					counts = append(counts, posting{doc: d})
 				}
 				if col == 0 {
-					p.content++
+					counts[at].content++
 				} else {
-					p.speaker++
+					counts[at].speaker++
 				}
-				n++
 			}
+			n += len(toks)
 		}
-		for tok, p := range counts {
-			s.terms[tok] = append(s.terms[tok], *p) // rows come in order: lists stay sorted
-		}
-		s.docs[i] = doc{hit: Hit{ID: r.ID, Content: r.Content, Speaker: r.Speaker, Episode: r.Episode}, tokens: n, approved: r.Approved}
 		total += n
+		for tok, at := range row {
+			l, ok := s.terms[tok]
+			if !ok {
+				tok = strings.Clone(tok) // not a slice of the row's whole text
+			}
+			s.terms[tok] = append(l, counts[at]) // rows come in order: lists stay sorted
+		}
+		speaker, ok := speakers[r.Speaker]
+		if !ok {
+			speaker = r.Speaker
+			speakers[speaker] = speaker
+		}
+		s.docs = append(s.docs, doc{
+			hit:      Hit{ID: r.ID, Content: r.Content, Speaker: speaker, Episode: r.Episode},
+			tokens:   n,
+			approved: r.Approved,
+		})
 	}
-	if len(rows) > 0 {
-		s.avgdl = float64(total) / float64(len(rows))
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("loading the quote index: %w", err)
+	}
+	s.docs = slices.Clip(s.docs)
+	if len(s.docs) > 0 {
+		s.avgdl = float64(total) / float64(len(s.docs))
 	}
 	s.sorted = make([]string, 0, len(s.terms))
-	for t := range s.terms {
+	for t, l := range s.terms {
+		s.terms[t] = slices.Clone(l) // without the room append left
 		s.sorted = append(s.sorted, t)
 	}
 	slices.Sort(s.sorted)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/pocketbase/dbx"
@@ -76,7 +77,7 @@ func TestIndexRanksAsFTS5Does(t *testing.T) {
 		addQuote(t, db, fmt.Sprintf("q%04d", i), words(3+rng.IntN(12)), speakers[rng.IntN(len(speakers))], rng.IntN(10) > 0)
 	}
 
-	idx := NewIndex()
+	idx := NewIndex(0)
 	questions := []string{"공", "win", "cafe", "resume 대사", "UBER", "백승수 대사", "이세영 선수", "2군 KBO"}
 	for range 200 {
 		questions = append(questions, words(1+rng.IntN(6)))
@@ -139,7 +140,7 @@ func TestIndexLoadsAgainOnlyAfterAWrite(t *testing.T) {
 	t.Parallel()
 	db := openIndexDB(t)
 	addQuote(t, db, "a", "핑계 대지 마세요", "백승수", true)
-	idx := NewIndex()
+	idx := NewIndex(0)
 	find := func(q string) int {
 		t.Helper()
 		hits, err := idx.Find(db, q, 5)
@@ -228,5 +229,38 @@ func TestFoldMatchesFTS5(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A copy with a recheck interval reads the version only after Changed or
+// once the interval has passed: a write it was not told of is seen late.
+func TestIndexRechecksAfterChangedOrInterval(t *testing.T) {
+	t.Parallel()
+	db := openIndexDB(t)
+	addQuote(t, db, "a", "핑계 대지 마세요", "", true)
+	idx := NewIndex(300 * time.Millisecond)
+	count := func() int {
+		t.Helper()
+		hits, err := idx.Find(db, "핑계", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hits)
+	}
+	if count() != 1 {
+		t.Fatal("expected the quote")
+	}
+	addQuote(t, db, "b", "핑계는 없습니다", "", true) // as by another process
+	if count() != 1 {
+		t.Fatal("expected the version not read again within the interval")
+	}
+	idx.Changed()
+	if count() != 2 {
+		t.Fatal("expected the write seen after Changed")
+	}
+	addQuote(t, db, "c", "핑계를 대다", "", true)
+	time.Sleep(350 * time.Millisecond)
+	if count() != 3 {
+		t.Fatal("expected the write seen once the interval passed")
 	}
 }
