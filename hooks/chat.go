@@ -77,6 +77,10 @@ type accepted struct {
 	day      string // the local day it was counted on, for a refund
 	key      string // its Idempotency-Key, or ""
 	stream   bool
+
+	// what goes upstream, or why it could not be assembled
+	prompt    []upstream.Message
+	promptErr error
 }
 
 // checkContent trims content and checks its length, naming the field.
@@ -174,6 +178,13 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 	}
 	announce(s.app, core.ModelEventTypeCreate, acc.question)
 	acc.quota.WriteHeaders(e.Response.Header())
+	if s.upstream != nil {
+		// Assembled here, not by the generation: SQLite in pure Go grows a
+		// goroutine's stack to tens of KB, and the generation's stack is
+		// kept while an answer streams (1,000 streams: 30 MB more).
+		// The question itself is pending, so it is not in the context twice.
+		acc.prompt, acc.promptErr = buildMessages(s.app.DB(), s.quotes, s.cfg, user.Id, content)
+	}
 	return acc, nil, nil
 }
 

@@ -219,8 +219,8 @@ func (s *ChatService) handlePost(e *core.RequestEvent) error {
 	s.running.add() // a stopping server waits until the stream is delivered
 	defer s.running.done()
 	g := s.start(acc)
-	// let the generation assemble the prompt and call the upstream first;
-	// the chat event is sent while the upstream thinks
+	// let the generation call the upstream first; the chat event is sent
+	// while the upstream thinks
 	runtime.Gosched()
 	return s.streamAnswer(e, acc, g)
 }

@@ -93,12 +93,10 @@ func (s *ChatService) answer(acc *accepted, g *generation) (upstream.Result, err
 		}
 		return upstream.Result{Content: strings.Join(pieces, ""), Model: OfflineModel}, nil
 	}
-	// the question itself is pending, so it is not in the context twice
-	msgs, err := buildMessages(s.app.DB(), s.quotes, s.cfg, acc.user.Id, question)
-	if err != nil {
-		return upstream.Result{}, err
+	if acc.promptErr != nil {
+		return upstream.Result{}, acc.promptErr
 	}
-	req := upstream.Request{Messages: msgs, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
+	req := upstream.Request{Messages: acc.prompt, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
 	if acc.stream {
 		return s.upstream.Stream(s.ctx, req, g.add)
 	}
