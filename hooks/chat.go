@@ -39,6 +39,7 @@ type ChatService struct {
 	cfg      *Config
 	upstream *upstream.Client // nil: answer offline from the quote index
 	quotes   *search.Index    // grounding and offline answers
+	sql      *statements      // the hot statements, prepared
 
 	ctx      context.Context // cancelled when the server stops, after shutdownGrace
 	cancel   context.CancelFunc
@@ -47,7 +48,7 @@ type ChatService struct {
 }
 
 func newChatService(app core.App, cfg *Config, quotes *search.Index) *ChatService {
-	s := &ChatService{app: app, cfg: cfg, quotes: quotes}
+	s := &ChatService{app: app, cfg: cfg, quotes: quotes, sql: newStatements(app)}
 	if cfg.UpstreamEnabled() {
 		s.upstream = upstream.New(upstream.Config{
 			BaseURL:    cfg.UpstreamBaseURL(),
@@ -129,14 +130,23 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 	}
 
 	acc := &accepted{user: user, day: localDay(now, s.cfg.Location()), key: key, stream: stream}
+	writes, err := s.sql.chatWrites()
+	if err != nil {
+		return refuse(e.InternalServerError("", err))
+	}
 	var replayID string
 	err = e.App.RunInTransaction(func(txApp core.App) error {
+		w, release, err := writes.bind(txApp)
+		if err != nil {
+			return err
+		}
+		defer release()
 		if key != "" {
 			if replayID, err = idemLookup(txApp.DB(), user.Id, key, content, now); err != nil || replayID != "" {
 				return err
 			}
 		}
-		if acc.quota, err = reserve(txApp, s.cfg, user, now); err != nil {
+		if acc.quota, err = reserve(txApp, w.count, s.cfg, user, now); err != nil {
 			return err
 		}
 		collection, err := txApp.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
@@ -144,7 +154,7 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 			return err
 		}
 		acc.question = newChat(collection, user.Id, roleUser, content, statusPending)
-		if err := insertChat(txApp.DB(), acc.question); err != nil {
+		if err := insertChat(w.insert, acc.question); err != nil {
 			return err
 		}
 		if key != "" {
@@ -183,7 +193,7 @@ func (s *ChatService) begin(e *core.RequestEvent, content, key string, stream bo
 		// goroutine's stack to tens of KB, and the generation's stack is
 		// kept while an answer streams (1,000 streams: 30 MB more).
 		// The question itself is pending, so it is not in the context twice.
-		acc.prompt, acc.promptErr = buildMessages(s.app.DB(), s.quotes, s.cfg, user.Id, content)
+		acc.prompt, acc.promptErr = buildMessages(s.sql, s.quotes, s.cfg, user.Id, content)
 	}
 	return acc, nil, nil
 }

@@ -2,8 +2,8 @@ package hooks
 
 import (
 	"context"
+	"database/sql"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -32,31 +32,29 @@ func newChat(collection *core.Collection, userID, role, content, status string) 
 	return r
 }
 
-// insertChat writes a record made by newChat.
-func insertChat(db dbx.Builder, r *core.Record) error {
-	_, err := db.NewQuery(`INSERT INTO ` + migrations.ChatsCollection + `
-		([[id]], [[user]], [[role]], [[content]], [[status]], [[reply]], [[model]], [[prompt_tokens]], [[completion_tokens]], [[created]], [[updated]])
-		VALUES ({:id}, {:user}, {:role}, {:content}, {:status}, {:reply}, {:model}, {:prompt_tokens}, {:completion_tokens}, {:created}, {:updated})`).
-		Bind(dbx.Params{
-			"id": r.Id, "user": r.GetString("user"), "role": r.GetString("role"), "content": r.GetString("content"),
-			"status": r.GetString("status"), "reply": r.GetString("reply"), "model": r.GetString("model"),
-			"prompt_tokens": r.GetInt("prompt_tokens"), "completion_tokens": r.GetInt("completion_tokens"),
-			"created": r.GetDateTime("created").String(), "updated": r.GetDateTime("updated").String(),
-		}).Execute()
+const insertChatSQL = `INSERT INTO ` + migrations.ChatsCollection + `
+	("id", "user", "role", "content", "status", "reply", "model", "prompt_tokens", "completion_tokens", "created", "updated")
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// insertChat writes a record made by newChat with insert (insertChatSQL).
+func insertChat(insert *sql.Stmt, r *core.Record) error {
+	_, err := insert.Exec(r.Id, r.GetString("user"), r.GetString("role"), r.GetString("content"),
+		r.GetString("status"), r.GetString("reply"), r.GetString("model"),
+		r.GetInt("prompt_tokens"), r.GetInt("completion_tokens"),
+		r.GetDateTime("created").String(), r.GetDateTime("updated").String())
 	if err == nil {
 		r.MarkAsNotNew()
 	}
 	return err
 }
 
-// updateChatStatus writes a record's status and reply, and moves its
-// updated date.
-func updateChatStatus(db dbx.Builder, r *core.Record) error {
+const updateChatSQL = `UPDATE ` + migrations.ChatsCollection + ` SET "status" = ?, "reply" = ?, "updated" = ? WHERE "id" = ?`
+
+// updateChatStatus writes a record's status and reply with update
+// (updateChatSQL), and moves its updated date.
+func updateChatStatus(update *sql.Stmt, r *core.Record) error {
 	r.SetRaw("updated", types.NowDateTime())
-	_, err := db.NewQuery(`UPDATE ` + migrations.ChatsCollection + `
-		SET [[status]] = {:status}, [[reply]] = {:reply}, [[updated]] = {:updated} WHERE [[id]] = {:id}`).
-		Bind(dbx.Params{"id": r.Id, "status": r.GetString("status"), "reply": r.GetString("reply"), "updated": r.GetDateTime("updated").String()}).
-		Execute()
+	_, err := update.Exec(r.GetString("status"), r.GetString("reply"), r.GetDateTime("updated").String(), r.Id)
 	return err
 }
 

@@ -116,13 +116,22 @@ func (s *ChatService) succeed(acc *accepted, g *generation, res upstream.Result)
 	reply.Set("model", res.Model)
 	reply.Set("prompt_tokens", res.PromptTokens)
 	reply.Set("completion_tokens", res.CompletionTokens)
+	writes, err := s.sql.chatWrites()
+	if err != nil {
+		return err
+	}
 	err = s.app.RunInTransaction(func(txApp core.App) error {
-		if err := insertChat(txApp.DB(), reply); err != nil {
+		w, release, err := writes.bind(txApp)
+		if err != nil {
+			return err
+		}
+		defer release()
+		if err := insertChat(w.insert, reply); err != nil {
 			return err
 		}
 		acc.question.Set("status", statusDone)
 		acc.question.Set("reply", reply.Id)
-		if err := updateChatStatus(txApp.DB(), acc.question); err != nil {
+		if err := updateChatStatus(w.update, acc.question); err != nil {
 			return err
 		}
 		if acc.key != "" {
@@ -160,28 +169,35 @@ func (s *ChatService) fail(acc *accepted, g *generation, partial string, cause e
 	s.app.Logger().Warn("chat: request failed", "question", acc.question.Id, "status", status, "error", cause)
 
 	var reply *core.Record
-	err := s.app.RunInTransaction(func(txApp core.App) error {
-		if strings.TrimSpace(partial) != "" {
-			var err error
-			if reply, err = s.newReply(acc, partial, statusFailed); err != nil {
+	writes, err := s.sql.chatWrites()
+	if err == nil {
+		err = s.app.RunInTransaction(func(txApp core.App) error {
+			w, release, err := writes.bind(txApp)
+			if err != nil {
 				return err
 			}
-			if err := insertChat(txApp.DB(), reply); err != nil {
+			defer release()
+			if strings.TrimSpace(partial) != "" {
+				if reply, err = s.newReply(acc, partial, statusFailed); err != nil {
+					return err
+				}
+				if err := insertChat(w.insert, reply); err != nil {
+					return err
+				}
+				acc.question.Set("reply", reply.Id)
+			}
+			acc.question.Set("status", statusFailed)
+			if err := updateChatStatus(w.update, acc.question); err != nil {
 				return err
 			}
-			acc.question.Set("reply", reply.Id)
-		}
-		acc.question.Set("status", statusFailed)
-		if err := updateChatStatus(txApp.DB(), acc.question); err != nil {
-			return err
-		}
-		if acc.key != "" {
-			if err := idemFinish(txApp.DB(), acc.user.Id, acc.key, false); err != nil {
-				return err
+			if acc.key != "" {
+				if err := idemFinish(txApp.DB(), acc.user.Id, acc.key, false); err != nil {
+					return err
+				}
 			}
-		}
-		return refund(txApp.DB(), s.cfg, acc.user.Id, acc.day)
-	})
+			return refund(txApp.DB(), s.cfg, acc.user.Id, acc.day)
+		})
+	}
 	if err != nil {
 		s.app.Logger().Error("chat: saving a failure", "question", acc.question.Id, "error", err)
 	} else {

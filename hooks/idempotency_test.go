@@ -120,8 +120,17 @@ func TestPendingChatsAreRepairedAtStart(t *testing.T) {
 	user := newUser(t, app, "crash@example.com")
 	cfg := testConfig()
 	now := time.Now()
+	writes, err := newStatements(app).chatWrites()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := app.RunInTransaction(func(tx core.App) error {
-		_, err := reserve(tx, &cfg, user, now)
+		w, release, err := writes.bind(tx)
+		if err != nil {
+			return err
+		}
+		defer release()
+		_, err = reserve(tx, w.count, &cfg, user, now)
 		return err
 	}); err != nil {
 		t.Fatal(err)

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/pocketbase/dbx"
-
 	"stovebot/hooks/search"
 	"stovebot/hooks/upstream"
 	"stovebot/migrations"
@@ -28,8 +26,8 @@ If you are not sure that a line is real, or who says it, say that you are not su
 // buildMessages assembles the upstream conversation: the system prompt with
 // the approved quotes that match the question, the user's last finished
 // messages (oldest first), then the question.
-func buildMessages(db dbx.Builder, quotes *search.Index, cfg *Config, userID, question string) ([]upstream.Message, error) {
-	hits, err := quotes.Find(db, question, groundingQuotes)
+func buildMessages(st *statements, quotes *search.Index, cfg *Config, userID, question string) ([]upstream.Message, error) {
+	hits, err := quotes.Find(st.app.DB(), question, groundingQuotes)
 	if err != nil {
 		return nil, err
 	}
@@ -46,17 +44,39 @@ func buildMessages(db dbx.Builder, quotes *search.Index, cfg *Config, userID, qu
 	msgs := []upstream.Message{{Role: "system", Content: system}}
 
 	if cfg.ContextMessages > 0 {
-		var earlier []upstream.Message
-		err := db.NewQuery(`SELECT [[role]], [[content]] FROM ` + migrations.ChatsCollection + `
-			WHERE [[user]] = {:user} AND [[status]] = 'done' ORDER BY [[created]] DESC LIMIT {:n}`).
-			Bind(dbx.Params{"user": userID, "n": cfg.ContextMessages}).All(&earlier)
+		earlier, err := earlierMessages(st, userID, cfg.ContextMessages)
 		if err != nil {
 			return nil, fmt.Errorf("reading context: %w", err)
 		}
-		slices.Reverse(earlier)
 		msgs = append(msgs, earlier...)
 	}
 	return append(msgs, upstream.Message{Role: "user", Content: question}), nil
+}
+
+const contextSQL = `SELECT "role", "content" FROM ` + migrations.ChatsCollection + `
+	WHERE "user" = ? AND "status" = 'done' ORDER BY "created" DESC LIMIT ?`
+
+// earlierMessages returns the user's last n finished messages, oldest first.
+func earlierMessages(st *statements, userID string, n int) ([]upstream.Message, error) {
+	query, err := st.reader(contextSQL)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := query.Query(userID, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var msgs []upstream.Message
+	for rows.Next() {
+		var m upstream.Message
+		if err := rows.Scan(&m.Role, &m.Content); err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	slices.Reverse(msgs)
+	return msgs, rows.Err()
 }
 
 // formatQuote writes a quote as “content” — speaker (episode).

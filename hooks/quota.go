@@ -96,13 +96,14 @@ func usedOn(db dbx.Builder, user, day string) (int, error) {
 }
 
 // reserve counts one request for user on now's local day, unless that would
-// pass the user's limit or the site's; one UPSERT per counter makes the
-// check and the count a single atomic step, across processes too. Call it
-// inside a transaction, so that a refused site-wide count undoes the user's.
-func reserve(txApp core.App, cfg *Config, user *core.Record, now time.Time) (Quota, error) {
+// pass the user's limit or the site's; one UPSERT per counter (count, bound
+// to the transaction) makes the check and the count a single atomic step,
+// across processes too. Call it inside a transaction, so that a refused
+// site-wide count undoes the user's.
+func reserve(txApp core.App, count *sql.Stmt, cfg *Config, user *core.Record, now time.Time) (Quota, error) {
 	day := localDay(now, cfg.Location())
 	limit := limitFor(cfg, user)
-	used, ok, err := increment(txApp.DB(), user.Id, day, limit)
+	used, ok, err := increment(txApp.DB(), count, user.Id, day, limit)
 	if err != nil {
 		return Quota{}, err
 	}
@@ -110,7 +111,7 @@ func reserve(txApp core.App, cfg *Config, user *core.Record, now time.Time) (Quo
 		return newQuota(cfg, limit, used, now), ErrDailyLimitReached
 	}
 	if cfg.GlobalDailyLimit > 0 {
-		_, ok, err := increment(txApp.DB(), siteWide, day, cfg.GlobalDailyLimit)
+		_, ok, err := increment(txApp.DB(), count, siteWide, day, cfg.GlobalDailyLimit)
 		if err != nil {
 			return Quota{}, err
 		}
@@ -121,14 +122,17 @@ func reserve(txApp core.App, cfg *Config, user *core.Record, now time.Time) (Quo
 	return newQuota(cfg, limit, used, now), nil
 }
 
-// increment adds one to a counter that is below limit and returns the new
-// count; at the limit it changes nothing and returns the count with false.
-func increment(db dbx.Builder, user, day string, limit int) (int, bool, error) {
-	var count int
-	err := db.NewQuery(`INSERT INTO ` + migrations.UsageTable + ` ([[user]], [[day]], [[count]]) VALUES ({:user}, {:day}, 1)
-		ON CONFLICT ([[user]], [[day]]) DO UPDATE SET [[count]] = [[count]] + 1 WHERE [[count]] < {:limit}
-		RETURNING [[count]]`).
-		Bind(dbx.Params{"user": user, "day": day, "limit": limit}).Row(&count)
+// countSQL adds one to a counter below a limit and returns the new count;
+// at the limit it changes nothing and returns no row.
+const countSQL = `INSERT INTO ` + migrations.UsageTable + ` ("user", "day", "count") VALUES (?, ?, 1)
+	ON CONFLICT ("user", "day") DO UPDATE SET "count" = "count" + 1 WHERE "count" < ?
+	RETURNING "count"`
+
+// increment runs count (countSQL) for a counter and returns the new count;
+// at the limit it returns the count, read from db, with false.
+func increment(db dbx.Builder, count *sql.Stmt, user, day string, limit int) (int, bool, error) {
+	var n int
+	err := count.QueryRow(user, day, limit).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		used, err := usedOn(db, user, day)
 		return used, false, err
@@ -136,7 +140,7 @@ func increment(db dbx.Builder, user, day string, limit int) (int, bool, error) {
 	if err != nil {
 		return 0, false, fmt.Errorf("counting a request: %w", err)
 	}
-	return count, true, nil
+	return n, true, nil
 }
 
 // refund takes back one request counted on day, for the user and the site.
