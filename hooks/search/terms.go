@@ -2,11 +2,12 @@
 // FTS5 table whose text is pre-split in Go so that Korean matches inside
 // words. Korean runs are indexed as overlapping two-syllable pieces (bigrams),
 // so the query 다행 finds 다행이라고; other words are indexed whole and
-// matched by prefix.
+// matched by prefix. Searches rank a copy of the table in memory ([Index]).
 //
 // Usage:
 //
-//	hits, err := search.Find(app.DB(), "다행", 5)
+//	idx := search.NewIndex(time.Second) // one per database
+//	hits, err := idx.Find(app.DB(), "다행", 5)
 //
 // The index holds approved quotes only; [Sync] keeps one quote in step and
 // [Rebuild] rebuilds all.
@@ -144,7 +145,7 @@ func queryTerms(question string) []term {
 
 // Query turns a question into an FTS5 MATCH expression: any of its pieces,
 // so that a quote matching more (and rarer) pieces ranks first. It returns
-// "" when the question has nothing to search for. Find prunes the common
+// "" when the question has nothing to search for. Index.Find prunes the common
 // pieces of this expression first.
 func Query(question string) string {
 	return orExpr(queryTerms(question))
