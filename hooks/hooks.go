@@ -27,6 +27,7 @@ func Register(app core.App, cfg Config) error {
 	bindUserHooks(app)
 	bindQuoteHooks(app)
 	bindChatHooks(app)
+	bindChatCounts(app)
 	bindProtectedFields(app)
 	quotes := search.NewIndex(quoteIndexRecheck)
 	bindQuoteIndex(app, quotes)

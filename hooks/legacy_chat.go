@@ -99,7 +99,16 @@ func (c *legacyChat) list(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	questions, total, err := page.find(e, chats, chats.ListRule, dbx.HashExp{chats.Name + ".role": roleUser})
+	// The route admits users only, so under the usual list rule the list is
+	// all of the caller's questions: the counter has their number.
+	var counted func() (int, error)
+	if chats.ListRule != nil && *chats.ListRule == migrations.ChatsListRule {
+		counted = func() (int, error) {
+			_, n, err := chatCounts(e.App, e.Auth.Id)
+			return n, err
+		}
+	}
+	questions, total, err := page.find(e, chats, chats.ListRule, dbx.HashExp{chats.Name + ".role": roleUser}, counted)
 	if err != nil {
 		return err
 	}

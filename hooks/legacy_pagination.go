@@ -167,8 +167,9 @@ func legacyItemURL(e *core.RequestEvent, path, id string) string {
 // see and that match extra (may be nil), newest first, and the total count.
 // The rule is evaluated as PocketBase's own list endpoint evaluates it, so
 // the seed API shows exactly what the native API shows. A page past the
-// last is a 404.
-func (p legacyPage) find(e *core.RequestEvent, collection *core.Collection, rule *string, extra dbx.Expression) ([]*core.Record, int, error) {
+// last is a 404. counted, when not nil, returns the total in place of a
+// count over the rule and extra; the caller vouches that it is the same.
+func (p legacyPage) find(e *core.RequestEvent, collection *core.Collection, rule *string, extra dbx.Expression, counted func() (int, error)) ([]*core.Record, int, error) {
 	info, err := legacyRequestInfo(e)
 	if err != nil {
 		return nil, 0, err
@@ -195,11 +196,15 @@ func (p legacyPage) find(e *core.RequestEvent, collection *core.Collection, rule
 	}
 
 	var total int
-	countQuery := *query // shallow clone, as PocketBase's search provider counts
-	err = countQuery.Distinct(false).
-		Select("COUNT(DISTINCT [[" + table + "._rowid_]])").
-		GroupBy().OrderBy().
-		Row(&total)
+	if counted != nil {
+		total, err = counted()
+	} else {
+		countQuery := *query // shallow clone, as PocketBase's search provider counts
+		err = countQuery.Distinct(false).
+			Select("COUNT(DISTINCT [[" + table + "._rowid_]])").
+			GroupBy().OrderBy().
+			Row(&total)
+	}
 	if err != nil {
 		return nil, 0, e.InternalServerError("Failed to count the items.", err)
 	}

@@ -105,7 +105,7 @@ func legacyQuoteList(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	records, total, err := page.find(e, quotes, quotes.ListRule, nil)
+	records, total, err := page.find(e, quotes, quotes.ListRule, nil, nil)
 	if err != nil {
 		return err
 	}

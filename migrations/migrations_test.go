@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func newApp(t *testing.T) *tests.TestApp {
 
 // checkDataModel fails unless the three collections carry exactly the rule
 // constants, the extra users fields and the chats index, and the usage table
-// exists.
+// and the chat counter (with its triggers) exist.
 func checkDataModel(t *testing.T, app core.App) {
 	t.Helper()
 	ptr := func(s string) *string { return &s }
@@ -96,6 +97,9 @@ func checkDataModel(t *testing.T, app core.App) {
 	if !app.HasTable(UsageTable) {
 		t.Fatalf("expected the %s table", UsageTable)
 	}
+	if inStep, err := ChatCountsInStep(app); err != nil || !app.HasTable(ChatCountsTable) || !inStep {
+		t.Fatalf("expected the %s table and its triggers, got triggers %v (%v)", ChatCountsTable, inStep, err)
+	}
 }
 
 // checkWorking fails unless a user can be created and a quote saved for them.
@@ -154,8 +158,10 @@ func TestMigrationsDownThenUp(t *testing.T) {
 			t.Fatalf("expected %s to be gone after down", name)
 		}
 	}
-	if app.HasTable(UsageTable) {
-		t.Fatalf("expected %s to be gone after down", UsageTable)
+	for _, table := range []string{UsageTable, ChatCountsTable} {
+		if app.HasTable(table) {
+			t.Fatalf("expected %s to be gone after down", table)
+		}
 	}
 	users, err := app.FindCollectionByNameOrId(UsersCollection)
 	if err != nil {
@@ -253,5 +259,45 @@ func checkRateLimits(t *testing.T, app core.App) {
 	}
 	if !app.Settings().RateLimits.Enabled || len(app.Settings().RateLimits.Rules) != len(stored.RateLimits.Rules) {
 		t.Fatal("expected the rate limits to be saved in the database")
+	}
+}
+
+// The chat counts migration counts the chats that exist when it runs.
+func TestChatCountsBackfilled(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	checkWorking(t, app, "fan@example.com")
+	u, err := app.FindAuthRecordByEmail(UsersCollection, "fan@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m *core.Migration
+	for _, own := range ownMigrations(t) {
+		if own.File == "1764028806_chat_counts.go" {
+			m = own
+		}
+	}
+	if m == nil {
+		t.Fatal("expected the chat counts migration to be registered")
+	}
+	if err := m.Down(app); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	for i, role := range []string{"user", "assistant", "user"} {
+		if _, err := app.DB().NewQuery("INSERT INTO " + ChatsCollection + " (id, user, role, content, status) VALUES ({:id}, {:u}, {:role}, 'hi', 'done')").
+			Bind(map[string]any{"id": fmt.Sprintf("chat%011d", i), "u": u.Id, "role": role}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Up(app); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	var chats, questions int
+	if err := app.DB().NewQuery("SELECT [[chats]], [[questions]] FROM "+ChatCountsTable+" WHERE [[user]] = {:u}").
+		Bind(map[string]any{"u": u.Id}).Row(&chats, &questions); err != nil {
+		t.Fatal(err)
+	}
+	if chats != 3 || questions != 2 {
+		t.Fatalf("expected 3 chats and 2 questions, got %d and %d", chats, questions)
 	}
 }
