@@ -125,6 +125,10 @@ func (cfg *Config) fillDefaults() {
 	if cfg.HTTPClient == nil {
 		transport := http.DefaultTransport.(*http.Transport).Clone()
 		transport.MaxIdleConnsPerHost = 64 // Go's default of 2 reopens upstream connections under load
+		// 1 KiB instead of 4 per connection: an open stream holds both, and
+		// what passes through is short lines and one request body
+		transport.ReadBufferSize = 1 << 10
+		transport.WriteBufferSize = 1 << 10
 		cfg.HTTPClient = &http.Client{Transport: transport}
 	}
 }

@@ -97,6 +97,7 @@ func (s *ChatService) answer(acc *accepted, g *generation) (upstream.Result, err
 		return upstream.Result{}, acc.promptErr
 	}
 	req := upstream.Request{Messages: acc.prompt, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
+	acc.prompt = nil // not kept while the answer streams
 	if acc.stream {
 		return s.upstream.Stream(s.ctx, req, g.add)
 	}
