@@ -28,12 +28,14 @@ import (
 // a search reads it only when Changed was called since the last read (a
 // write in this process, once committed) or when the last read is older
 // than the index's recheck interval (a write by another process, such as
-// the CLI's).
+// the CLI's). Searches that must read it wait for one another, so none
+// is answered from the old copy while another loads the new one.
 type Index struct {
 	recheck time.Duration
 	cur     atomic.Pointer[snapshot]
+	epoch   atomic.Int64 // moved by Changed
+	seen    atomic.Int64 // the epoch before the last version read
 	checked atomic.Int64 // when the version was last read, in Unix nanoseconds
-	changed atomic.Bool  // Changed was called since
 	load    sync.Mutex
 }
 
@@ -44,7 +46,7 @@ func NewIndex(recheck time.Duration) *Index { return &Index{recheck: recheck} }
 
 // Changed makes the next search read the version. Call it after a write to
 // the index has committed.
-func (x *Index) Changed() { x.changed.Store(true) }
+func (x *Index) Changed() { x.epoch.Add(1) }
 
 // Find returns up to limit approved quotes that match question, best first
 // by bm25. A question with nothing to search for finds nothing.
@@ -62,35 +64,42 @@ func (x *Index) Find(db dbx.Builder, question string, limit int) ([]Hit, error) 
 
 // snapshot returns a copy as new as the database's version.
 func (x *Index) snapshot(db dbx.Builder) (*snapshot, error) {
-	now := time.Now().UnixNano()
-	s := x.cur.Load()
-	if s != nil && !x.changed.Load() && now-x.checked.Load() < int64(x.recheck) {
-		return s, nil
-	}
-	x.changed.Store(false) // before the read: a write after it calls Changed again
-	v, err := version(db)
-	if err != nil {
-		x.changed.Store(true)
-		return nil, err
-	}
-	x.checked.Store(now)
-	if s != nil && s.version == v {
+	epoch := x.epoch.Load()
+	if s := x.fresh(epoch); s != nil {
 		return s, nil
 	}
 	x.load.Lock()
 	defer x.load.Unlock()
-	if s := x.cur.Load(); s != nil && s.version >= v {
-		return s, nil // loaded by another search meanwhile
+	if s := x.fresh(epoch); s != nil {
+		return s, nil // read by another search meanwhile
 	}
-	// the version is read before the rows: a write between the two makes
-	// the copy newer than its label, and the next search loads again
-	s, err = loadSnapshot(db, v)
+	// the epoch is read before the version, and the version before the
+	// rows: a write committed after either is seen by a later search
+	now := time.Now().UnixNano()
+	v, err := version(db)
 	if err != nil {
-		x.changed.Store(true)
 		return nil, err
 	}
-	x.cur.Store(s)
+	s := x.cur.Load()
+	if s == nil || s.version != v {
+		if s, err = loadSnapshot(db, v); err != nil {
+			return nil, err
+		}
+		x.cur.Store(s)
+	}
+	x.checked.Store(now)
+	x.seen.Store(epoch)
 	return s, nil
+}
+
+// fresh returns the copy when no write was announced since the version was
+// last read at or after epoch, and that read is within the recheck interval.
+func (x *Index) fresh(epoch int64) *snapshot {
+	s := x.cur.Load()
+	if s == nil || x.seen.Load() < epoch || time.Now().UnixNano()-x.checked.Load() >= int64(x.recheck) {
+		return nil
+	}
+	return s
 }
 
 func version(db dbx.Builder) (int64, error) {

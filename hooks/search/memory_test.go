@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -238,7 +240,7 @@ func TestIndexRechecksAfterChangedOrInterval(t *testing.T) {
 	t.Parallel()
 	db := openIndexDB(t)
 	addQuote(t, db, "a", "핑계 대지 마세요", "", true)
-	idx := NewIndex(300 * time.Millisecond)
+	idx := NewIndex(time.Second) // long enough for a write on a busy machine
 	count := func() int {
 		t.Helper()
 		hits, err := idx.Find(db, "핑계", 5)
@@ -259,8 +261,53 @@ func TestIndexRechecksAfterChangedOrInterval(t *testing.T) {
 		t.Fatal("expected the write seen after Changed")
 	}
 	addQuote(t, db, "c", "핑계를 대다", "", true)
-	time.Sleep(350 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	if count() != 3 {
 		t.Fatal("expected the write seen once the interval passed")
+	}
+}
+
+// After Changed, no search is answered from the old copy, not even one
+// that arrives while another search loads the new copy.
+func TestIndexSearchesDuringAReloadSeeTheWrite(t *testing.T) {
+	t.Parallel()
+	db := openIndexDB(t)
+	err := db.Transactional(func(tx *dbx.Tx) error {
+		for i := range 2000 {
+			id := fmt.Sprintf("q%04d", i)
+			content := fmt.Sprintf("평범한 대사 %d번 야구는 선수가 하는 겁니다", i)
+			if _, err := tx.Insert("quotes", dbx.Params{"id": id, "content": content, "is_apply": true}).Execute(); err != nil {
+				return err
+			}
+			if err := Sync(tx, id, content, "", true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := NewIndex(time.Hour)
+	if hits, err := idx.Find(db, "드림즈", 5); err != nil || len(hits) != 0 {
+		t.Fatalf("expected nothing yet, got %v %v", hits, err)
+	}
+	addQuote(t, db, "new", "드림즈는 다시 일어섭니다", "", true)
+	idx.Changed()
+	var wg sync.WaitGroup
+	var stale atomic.Int64
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hits, err := idx.Find(db, "드림즈", 5)
+			if err != nil || len(hits) != 1 {
+				stale.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := stale.Load(); n > 0 {
+		t.Fatalf("%d of 20 searches missed the quote announced by Changed", n)
 	}
 }
