@@ -65,3 +65,34 @@ func TestChatRecordsAreCompleteAndAnnounced(t *testing.T) {
 			q.GetString("reply"), a.GetString("model"), a.GetInt("completion_tokens"))
 	}
 }
+
+// When the answer cannot be saved, the request fails cleanly: the question
+// is failed with the answer kept as a failed reply, and nothing is charged.
+func TestChatAnswerThatCannotBeSavedIsKeptAsFailed(t *testing.T) {
+	t.Parallel()
+	f := upstreamtest.NewServer(t)
+	app := onlineApp(t, f)
+	defer app.Cleanup()
+	user := newUser(t, app, "fan@example.com")
+	// the database refuses finished answers, as a full disk would
+	_, err := app.DB().NewQuery(`CREATE TRIGGER refuse_done BEFORE INSERT ON chats
+		WHEN NEW.role = 'assistant' AND NEW.status = 'done' BEGIN SELECT RAISE(ABORT, 'refused'); END`).Execute()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, app)
+	res, body := do(t, "POST", srv.URL+"/api/chat", authToken(t, user), `{"content":"hello"}`)
+	if res.StatusCode != 500 || res.Header.Get("X-RateLimit-Used") != "0" {
+		t.Fatalf("expected 500 and nothing charged, got %d used %q: %s", res.StatusCode, res.Header.Get("X-RateLimit-Used"), body)
+	}
+	recs := chatRecords(t, app, user.Id)
+	if len(recs) != 2 {
+		t.Fatalf("expected the question and its failed answer, got %d records", len(recs))
+	}
+	q, a := recs[0], recs[1]
+	if q.GetString("status") != statusFailed || q.GetString("reply") != a.Id ||
+		a.GetString("status") != statusFailed || a.GetString("content") != strings.Join(upstreamtest.Answer, "") {
+		t.Fatalf("expected a failed question linked to its failed answer, got %q reply %q, answer %q %q",
+			q.GetString("status"), q.GetString("reply"), a.GetString("status"), a.GetString("content"))
+	}
+}

@@ -45,6 +45,8 @@ type Config struct {
 	HTTPClient *http.Client
 
 	location *time.Location
+	// how often the search reads the quote index's version; 0: quoteIndexRecheck
+	quoteIndexRecheck time.Duration
 }
 
 // ConfigFromEnv reads the environment into a Config. A variable that is set

@@ -76,7 +76,7 @@ func (s *ChatService) generate(acc *accepted, g *generation) {
 	}
 	if err := s.succeed(acc, g, res); err != nil {
 		s.app.Logger().Error("chat: saving an answer", "question", acc.question.Id, "error", err)
-		s.fail(acc, g, "", err)
+		s.fail(acc, g, res.Content, err) // the answer is kept, as a failed one
 	}
 }
 
@@ -141,6 +141,9 @@ func (s *ChatService) succeed(acc *accepted, g *generation, res upstream.Result)
 		return nil
 	})
 	if err != nil {
+		// rolled back: the question is still pending, without this reply
+		acc.question.Set("status", statusPending)
+		acc.question.Set("reply", "")
 		return err
 	}
 	g.reply, g.quota = reply, acc.quota

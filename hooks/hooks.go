@@ -29,7 +29,11 @@ func Register(app core.App, cfg Config) error {
 	bindChatHooks(app)
 	bindChatCounts(app)
 	bindProtectedFields(app)
-	quotes := search.NewIndex(quoteIndexRecheck)
+	recheck := cfg.quoteIndexRecheck
+	if recheck == 0 {
+		recheck = quoteIndexRecheck
+	}
+	quotes := search.NewIndex(recheck)
 	bindQuoteIndex(app, quotes)
 	bindOAuth2(app, &cfg)
 	chat := newChatService(app, &cfg, quotes) // shared by /api/chat and the legacy POST /chat

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 
 	"stovebot/hooks/search"
 )
@@ -210,29 +211,36 @@ func TestQuoteSearchTakesALongQuestion(t *testing.T) {
 	}
 }
 
-// The server's copy of the index sees a quote approved in the server at
-// once, and one written by another process (the CLI) within
-// quoteIndexRecheck.
-func TestServerSearchSeesNewQuotes(t *testing.T) {
-	t.Parallel()
-	app := setupTestApp(t, func(c *Config) { c.DailyLimit = 100 }) // offline: answers list the matching quotes
-	defer app.Cleanup()
+// askOffline returns a function that asks the offline chat of app (whose
+// answers list the matching quotes) one question as a new user.
+func askOffline(t *testing.T, app *tests.TestApp, question string) func() string {
 	user := newUser(t, app, "fresh@example.com")
 	srv := startServer(t, app)
 	tok := authToken(t, user)
-	ask := func() string {
+	return func() string {
 		t.Helper()
-		res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"명대사 핑계"}`)
+		res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"`+question+`"}`)
 		if res.StatusCode != 201 {
 			t.Fatalf("expected 201, got %d: %s", res.StatusCode, body)
 		}
 		return body
 	}
+}
+
+// The server's copy of the index sees a quote approved in the server at
+// once: with an hour between version reads, only the hook can tell it.
+func TestServerSearchSeesQuotesApprovedInTheServerAtOnce(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t, func(c *Config) { c.DailyLimit = 100; c.quoteIndexRecheck = time.Hour })
+	defer app.Cleanup()
+	ask := askOffline(t, app, "명대사 핑계")
 	if body := ask(); strings.Contains(body, "핑계 대지 마세요") {
 		t.Fatalf("expected no quote yet, got %s", body)
 	}
 	pending := addQuote(t, app, "핑계 대지 마세요.", "백승수", 1, false, "")
-	ask() // the copy is loaded again, without the pending quote
+	if body := ask(); strings.Contains(body, "핑계 대지 마세요") {
+		t.Fatalf("expected the pending quote not found, got %s", body)
+	}
 	pending.Set("is_apply", true)
 	if err := app.Save(pending); err != nil {
 		t.Fatal(err)
@@ -240,7 +248,18 @@ func TestServerSearchSeesNewQuotes(t *testing.T) {
 	if body := ask(); !strings.Contains(body, "핑계 대지 마세요") {
 		t.Fatalf("expected the quote approved in the server at once, got %s", body)
 	}
+}
 
+// A quote written by another process (the CLI) is found within
+// quoteIndexRecheck.
+func TestServerSearchSeesQuotesFromAnotherProcess(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t, func(c *Config) { c.DailyLimit = 100 })
+	defer app.Cleanup()
+	ask := askOffline(t, app, "명대사 핑계")
+	if body := ask(); strings.Contains(body, "명대사는 핑계를 모릅니다") {
+		t.Fatalf("expected no quote yet, got %s", body)
+	}
 	other, err := dbx.Open("sqlite", filepath.Join(app.DataDir(), "data.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // run returns once f has run, from many callers at once, and a panic in f
@@ -37,11 +38,26 @@ func TestWorkersRunAndPassPanicsOn(t *testing.T) {
 		}()
 		w.run(func() { panic("boom") })
 	}()
-	for range 3 { // both workers still serve
-		n := ran.Load()
-		w.run(func() { ran.Add(1) })
-		if ran.Load() != n+1 {
-			t.Fatal("expected a worker to run after a panic")
+	// both workers still serve: two jobs that wait for each other finish
+	// only if two workers run them
+	var both sync.WaitGroup
+	both.Add(2)
+	finished := make(chan struct{})
+	go func() {
+		var callers sync.WaitGroup
+		for range 2 {
+			callers.Add(1)
+			go func() {
+				defer callers.Done()
+				w.run(func() { both.Done(); both.Wait() })
+			}()
 		}
+		callers.Wait()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+	case <-time.After(5 * time.Second):
+		t.Fatal("expected two workers after a panic, the jobs did not finish")
 	}
 }
