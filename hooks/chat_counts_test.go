@@ -246,7 +246,8 @@ func TestChatCountsStayExact(t *testing.T) {
 	}
 }
 
-// A trigger lost to a table rebuild is recreated at start-up, and the
+// A trigger dropped (by hand, or missing from a restored backup) is
+// recreated at start-up, and the
 // counts that went stale meanwhile are recounted.
 func TestChatCountsRepairedAtStartUp(t *testing.T) {
 	t.Parallel()

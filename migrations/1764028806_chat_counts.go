@@ -79,9 +79,14 @@ func RebuildChatCounts(app core.App) error {
 	)
 }
 
-// ChatCountsInStep reports whether all of ChatCountsTable's triggers exist.
-// PocketBase recreates a collection's table on some schema changes, which
-// drops the triggers; a server then calls RebuildChatCounts at start-up.
+// ChatCountsInStep reports whether all of ChatCountsTable's triggers exist;
+// a server calls RebuildChatCounts at start-up when one is missing (dropped
+// by hand, or by a restored backup of a database without them).
+//
+// While they exist, SQLite refuses a change that drops the chats table's
+// "user" or "role" column: PocketBase changes a field's column type (a
+// multiple select or relation) by adding a column and dropping the old
+// one. stovebot needs both fields as they are.
 func ChatCountsInStep(app core.App) (bool, error) {
 	names := make([]any, len(chatCountsTriggers))
 	for i, name := range chatCountsTriggers {
