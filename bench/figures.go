@@ -147,7 +147,8 @@ func timed(method, url, token string, want int) func(int) (time.Duration, error)
 
 // measureSearch is the server's search (search.Index.Find) for each
 // question in turn, in-process, n rounds over the questions, after a first
-// search that loads the index into memory (load). It also counts the
+// search that loads the index into memory (load). It reads the index's
+// version on every search, where the server reads it at most once a second. It also counts the
 // questions that found nothing: every question shares words with the
 // generated quotes.
 func measureSearch(db dbx.Builder, n int) (lat latencies, load time.Duration, empty []string, err error) {

@@ -42,34 +42,46 @@ func rowid(id string) int64 {
 // Sync puts one quote into the index when approved and takes it out
 // otherwise. Call it in the same transaction as the quote's write.
 func Sync(db dbx.Builder, id, content, speaker string, approved bool) error {
-	if err := Remove(db, id); err != nil {
-		return err
+	removed, err := remove(db, id)
+	if err != nil || (!approved && !removed) {
+		return err // nothing changed
 	}
-	if !approved {
-		return nil
+	if approved {
+		if err := insert(db, id, content, speaker); err != nil {
+			return err
+		}
 	}
-	return insert(db, id, content, speaker)
+	return bump(db)
 }
 
+// insert adds a quote's row; the caller moves the version.
 func insert(db dbx.Builder, id, content, speaker string) error {
 	_, err := db.NewQuery(`INSERT INTO ` + Table + ` (rowid, quote_id, content, speaker) VALUES ({:rowid}, {:id}, {:content}, {:speaker})`).
 		Bind(dbx.Params{"rowid": rowid(id), "id": id, "content": Terms(content), "speaker": Terms(speaker)}).Execute()
 	if err != nil {
 		return fmt.Errorf("indexing quote %s: %w", id, err)
 	}
-	return bump(db)
+	return nil
 }
 
 // Remove takes a quote out of the index.
 func Remove(db dbx.Builder, id string) error {
-	res, err := db.NewQuery(`DELETE FROM ` + Table + ` WHERE rowid = {:rowid}`).Bind(dbx.Params{"rowid": rowid(id)}).Execute()
-	if err != nil {
-		return fmt.Errorf("unindexing quote %s: %w", id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return err // not indexed
+	removed, err := remove(db, id)
+	if err != nil || !removed {
+		return err // not indexed: nothing changed
 	}
 	return bump(db)
+}
+
+// remove deletes a quote's row and reports whether there was one; the
+// caller moves the version.
+func remove(db dbx.Builder, id string) (bool, error) {
+	res, err := db.NewQuery(`DELETE FROM ` + Table + ` WHERE rowid = {:rowid}`).Bind(dbx.Params{"rowid": rowid(id)}).Execute()
+	if err != nil {
+		return false, fmt.Errorf("unindexing quote %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // InStep reports whether the index holds exactly the approved quotes, as
