@@ -33,7 +33,11 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-	app := pocketbase.NewWithConfig(pocketbase.Config{DataMaxOpenConns: conns, DataMaxIdleConns: conns})
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DataMaxOpenConns: conns,
+		DataMaxIdleConns: conns,
+		DBConnect:        hooks.DBConnect,
+	})
 	app.RootCmd.Version = Version
 	app.RootCmd.Short = "stovebot: find the famous lines of Stove League"
 

@@ -40,6 +40,7 @@ func Register(app core.App, cfg Config) error {
 	bindChatRoutes(app, chat)
 	bindLegacyAPI(app, chat)
 	bindWebApp(app)
+	bindCheckpointer(app, checkpointEvery)
 	return nil
 }
 
