@@ -164,3 +164,47 @@ func drain(rc io.ReadCloser, want string) error {
 	}
 	return nil
 }
+
+// paced is an open-loop load: request i is due at start + i/rate, for d,
+// and conc workers take the requests in order, so at most conc are in
+// flight. A request's latency runs from when it was due, not from when a
+// worker was free to send it: a slow answer delays the requests behind it,
+// and that delay is counted (no "coordinated omission"). The first error
+// stops the run.
+func paced(conc int, rate float64, d time.Duration, do func(worker, i int) error) (latencies, error) {
+	n := int(rate * d.Seconds())
+	interval := time.Duration(float64(time.Second) / rate)
+	due := make(chan int, n)
+	lat := make(latencies, n)
+	var (
+		wg       sync.WaitGroup
+		firstErr atomic.Pointer[error]
+	)
+	start := time.Now()
+	for w := range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range due {
+				if firstErr.Load() != nil {
+					continue
+				}
+				if err := do(w, i); err != nil {
+					firstErr.CompareAndSwap(nil, &err)
+					continue
+				}
+				lat[i] = time.Since(start.Add(time.Duration(i) * interval))
+			}
+		}()
+	}
+	for i := range n {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
+		due <- i
+	}
+	close(due)
+	wg.Wait()
+	if p := firstErr.Load(); p != nil {
+		return nil, *p
+	}
+	return lat, nil
+}

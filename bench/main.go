@@ -9,15 +9,18 @@
 // them with its own port. The figures:
 //
 //   - proxy overhead: POST /api/chat (JSON) against the same completion
-//     request sent straight to the fake, each at concurrency 10 for a few
-//     seconds, in alternating rounds; p50, p99 and requests/s of both, the
-//     added p50 and p99 (stovebot minus direct) and the throughput ratio,
-//     each the median over the rounds. Requests cycle through 50 users,
-//     against 10,000 approved quotes. Also the server's CPU time per chat
-//     request (from /proc/PID/stat), which says whether a miss is work or
-//     waiting, and the added p50 and p99 one request at a time: a closed
-//     loop at concurrency 10 has a latency of 10 / throughput, so there
-//     the added p50 is mostly the queue.
+//     request sent straight to the fake, in alternating rounds of a few
+//     seconds, each figure the median over the rounds. Requests cycle
+//     through 50 users, against 10,000 approved quotes. First a closed
+//     loop at concurrency 10 (each worker sends its next request when the
+//     last is answered): p50, p99 and requests/s of both, the throughput
+//     ratio, and the server's CPU time per chat request (from
+//     /proc/PID/stat), which says whether a miss is work or waiting. Its
+//     latency is 10 / throughput, the queue, so the added p50 and p99 are
+//     checked open-loop (see paced): requests due at 500 per second, half
+//     the required throughput, sent by 10 workers, latency counted from
+//     when each was due; and shown at 1,000 per second. Also the added
+//     p50 and p99 one request at a time.
 //   - streaming: time to the first `delta` event of POST /api/chat with
 //     Accept: text/event-stream, minus the time to the first token of the
 //     same streaming request sent straight to the fake; p50 of each, one
