@@ -1,8 +1,6 @@
 package hooks
 
 import (
-	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -24,34 +22,6 @@ const (
 	// when no server runs (the CLI alone) or the background cannot keep up.
 	autoCheckpointPages = 10000
 )
-
-// sqlitePragmas are PocketBase's own (core.DefaultDBConnect in v0.40.4)
-// but for cache_size, set per file by DBConnect. The busy_timeout pragma
-// must be first, so that a new connection waits for another one that is
-// switching the file to WAL.
-const sqlitePragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_defensive=1"
-
-// dataCacheKiB is the page cache of each connection to data.db. Each
-// connection keeps its own, and fills it as the database grows: with
-// PocketBase's 32 MB each, the server's nine connections had grown to
-// 172 MB of RSS (1,000 open streams) after 50,000 chat requests, against
-// 127 MB with 4 MB each, at the same latencies. The kernel's page cache
-// still holds the file.
-const dataCacheKiB = 4000
-
-// DBConnect opens a database as PocketBase does, with two changes for
-// data.db: a page cache of dataCacheKiB per connection, and
-// wal_autocheckpoint raised to autoCheckpointPages, since the server
-// checkpoints it in the background. auxiliary.db (logs, written off the
-// request path) keeps PocketBase's settings. Set it as
-// pocketbase.Config.DBConnect.
-func DBConnect(dbPath string) (*dbx.DB, error) {
-	pragmas := sqlitePragmas + "&_pragma=cache_size(-32000)"
-	if filepath.Base(dbPath) == "data.db" {
-		pragmas = fmt.Sprintf("%s&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)", sqlitePragmas, dataCacheKiB, autoCheckpointPages)
-	}
-	return dbx.Open("sqlite", dbPath+pragmas)
-}
 
 // checkpointer runs a PASSIVE checkpoint of data.db every interval while
 // the server runs. PASSIVE waits for no reader and no writer: it copies

@@ -10,39 +10,6 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 )
 
-func TestDBConnectSetsCheckpointsAndCacheOfDataDBOnly(t *testing.T) {
-	dir := t.TempDir()
-	for name, want := range map[string][2]int{"data.db": {autoCheckpointPages, -dataCacheKiB}, "auxiliary.db": {1000, -32000}} {
-		db, err := DBConnect(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got struct {
-			Pages int `db:"wal_autocheckpoint"`
-		}
-		var mode struct {
-			Mode string `db:"journal_mode"`
-		}
-		var cache struct {
-			Size int `db:"cache_size"`
-		}
-		if err := db.NewQuery("PRAGMA wal_autocheckpoint").One(&got); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.NewQuery("PRAGMA journal_mode").One(&mode); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.NewQuery("PRAGMA cache_size").One(&cache); err != nil {
-			t.Fatal(err)
-		}
-		db.Close()
-		if got.Pages != want[0] || cache.Size != want[1] || mode.Mode != "wal" {
-			t.Errorf("%s: wal_autocheckpoint %d, cache_size %d, journal_mode %q; want %d, %d, wal",
-				name, got.Pages, cache.Size, mode.Mode, want[0], want[1])
-		}
-	}
-}
-
 // A transaction of 2,000 pages is left in the log by its commit (SQLite's
 // default would have checkpointed it at once), and the server's
 // checkpointer copies it into data.db, which grows by as much.

@@ -17,11 +17,16 @@ func testConfig() Config {
 	return cfg
 }
 
-// setupTestApp returns a fresh app with stovebot's migrations and hooks.
-// Each option may change the configuration first.
+// setupTestApp returns a fresh app with stovebot's migrations and hooks,
+// its databases opened as the binary opens them (DBConnect). Each option
+// may change the configuration first.
 func setupTestApp(t testing.TB, opts ...func(*Config)) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp(t.TempDir())
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{
+		DataDir:       t.TempDir(),
+		EncryptionEnv: "pb_test_env", // as tests.NewTestApp
+		DBConnect:     DBConnect,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,315 @@
+package stmtcache
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+func open(t *testing.T, conns int) *sql.DB {
+	t.Helper()
+	db, err := sql.Open(DriverName, filepath.Join(t.TempDir(), "data.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("closing: %v", err)
+		}
+	})
+	mustExec(t, db, `CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, n INTEGER)`)
+	for i := range 10 {
+		mustExec(t, db, `INSERT INTO t (name, n) VALUES (?, ?)`, fmt.Sprint("row", i), i)
+	}
+	return db
+}
+
+func mustExec(t *testing.T, db interface {
+	Exec(string, ...any) (sql.Result, error)
+}, query string, args ...any) sql.Result {
+	t.Helper()
+	r, err := db.Exec(query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return r
+}
+
+// kept returns the statements a connection keeps, by their text.
+func kept(t *testing.T, c *sql.Conn) map[string]*entry {
+	t.Helper()
+	var out map[string]*entry
+	err := c.Raw(func(dc any) error {
+		cc, ok := dc.(*conn)
+		if !ok {
+			return fmt.Errorf("driver connection is %T", dc)
+		}
+		cc.mu.Lock()
+		out = maps(cc.stmts)
+		cc.mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func maps(m map[string]*entry) map[string]*entry {
+	out := make(map[string]*entry, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// names reads a column of text.
+func names(rows *sql.Rows, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func TestAQueryRunsOnTheSameKeptStatementWithNewArguments(t *testing.T) {
+	db := open(t, 1)
+	ctx := context.Background()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const q = `SELECT name FROM t WHERE n >= ? ORDER BY n LIMIT 3`
+	var first *entry
+	for i := range 5 {
+		got, err := names(c.QueryContext(ctx, q, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{fmt.Sprint("row", i), fmt.Sprint("row", i+1), fmt.Sprint("row", i+2)}
+		if !slices.Equal(got, want) {
+			t.Fatalf("run %d: %v, want %v", i, got, want)
+		}
+		e := kept(t, c)[q]
+		if e == nil {
+			t.Fatalf("run %d: the statement is not kept", i)
+		}
+		if first == nil {
+			first = e
+		} else if e != first {
+			t.Fatalf("run %d: prepared again", i)
+		}
+		if e.busy {
+			t.Fatalf("run %d: busy after its rows were closed", i)
+		}
+	}
+}
+
+func TestExecResultsAndReturningOnAKeptStatement(t *testing.T) {
+	db := open(t, 1)
+	const ins = `INSERT INTO t (name, n) VALUES (?, ?)`
+	for i := range 3 {
+		r := mustExec(t, db, ins, fmt.Sprint("new", i), 100+i)
+		id, err := r.LastInsertId()
+		if err != nil || id != int64(11+i) {
+			t.Fatalf("insert %d: last insert id %d, %v", i, id, err)
+		}
+		if n, err := r.RowsAffected(); err != nil || n != 1 {
+			t.Fatalf("insert %d: rows affected %d, %v", i, n, err)
+		}
+	}
+	const upd = `UPDATE t SET n = n + 1 WHERE n >= ? RETURNING n`
+	for _, u := range []struct{ from, rows int }{{100, 3}, {103, 1}} { // 100,101,102 → 101,102,103 → 101,102,104
+		r := mustExec(t, db, upd, u.from)
+		if n, _ := r.RowsAffected(); n != int64(u.rows) {
+			t.Fatalf("update from %d: %d rows, want %d", u.from, n, u.rows)
+		}
+	}
+	var sum int
+	if err := db.QueryRow(`SELECT SUM(n) FROM t WHERE name LIKE 'new%'`).Scan(&sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum != 101+102+104 {
+		t.Fatalf("sum %d, want %d", sum, 101+102+104)
+	}
+}
+
+// A failed run leaves the statement usable.
+func TestAStatementThatFailedRunsAgain(t *testing.T) {
+	db := open(t, 1)
+	const ins = `INSERT INTO t (name, n) VALUES (?, ?)`
+	if _, err := db.Exec(ins, "row3", 0); err == nil {
+		t.Fatal("a duplicate name was inserted")
+	}
+	mustExec(t, db, ins, "fresh", 0)
+	if _, err := db.Exec(`SELECT nope FROM t`); err == nil {
+		t.Fatal("a bad query ran")
+	}
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM t`).Scan(&n); err != nil || n != 11 {
+		t.Fatalf("count %d, %v", n, err)
+	}
+}
+
+// The same text again while its rows are open (in one transaction, on
+// one connection) runs on a statement of its own.
+func TestTheSameQueryNestedInItsOwnRows(t *testing.T) {
+	db := open(t, 1)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	const q = `SELECT name FROM t WHERE n BETWEEN ? AND ? ORDER BY n`
+	outer, err := tx.Query(q, 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for outer.Next() {
+		var s string
+		if err := outer.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+		inner, err := names(tx.Query(q, 7, 8))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, inner...)
+	}
+	if err := outer.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"row0", "row7", "row8", "row1", "row7", "row8", "row2", "row7", "row8"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+// A kept SELECT * sees a column added after it was prepared.
+func TestAKeptStatementFollowsASchemaChange(t *testing.T) {
+	db := open(t, 1)
+	const q = `SELECT * FROM t WHERE id = ?`
+	cols := func() []string {
+		rows, err := db.Query(q, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		c, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if got := cols(); !slices.Equal(got, []string{"id", "name", "n"}) {
+		t.Fatalf("columns %v", got)
+	}
+	mustExec(t, db, `ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'x'`)
+	if got := cols(); !slices.Equal(got, []string{"id", "name", "n", "extra"}) {
+		t.Fatalf("columns after ALTER TABLE %v", got)
+	}
+}
+
+func TestAConnectionKeepsAtMostMaxPerConn(t *testing.T) {
+	db := open(t, 1)
+	ctx := context.Background()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := range MaxPerConn + 20 {
+		var n int
+		if err := c.QueryRowContext(ctx, fmt.Sprintf(`SELECT %d + COUNT(*) FROM t`, i)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != i+10 {
+			t.Fatalf("query %d: %d", i, n)
+		}
+	}
+	k := kept(t, c)
+	if len(k) != MaxPerConn {
+		t.Fatalf("%d statements kept, want %d", len(k), MaxPerConn)
+	}
+	if k[`SELECT 0 + COUNT(*) FROM t`] != nil || k[fmt.Sprintf(`SELECT %d + COUNT(*) FROM t`, MaxPerConn+19)] == nil {
+		t.Fatal("not the least recently used statement was dropped")
+	}
+}
+
+// A query stopped by its context leaves its statement usable.
+func TestAQueryCanceledMidwayLeavesTheStatementUsable(t *testing.T) {
+	db := open(t, 1)
+	const slow = `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?) SELECT COUNT(*) FROM c`
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var n int
+	err := db.QueryRowContext(ctx, slow, 1_000_000_000).Scan(&n)
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) && err.Error() != "interrupted (9)" {
+		t.Fatalf("a billion rows counted in 50 ms: %d, %v", n, err)
+	}
+	if err := db.QueryRow(slow, 1000).Scan(&n); err != nil || n != 1000 {
+		t.Fatalf("after the cancel: %d, %v", n, err)
+	}
+}
+
+// Many goroutines over a few connections (run with -race).
+func TestConcurrentQueriesAndWrites(t *testing.T) {
+	db := open(t, 4)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				if g%4 == 0 {
+					if _, err := db.Exec(`UPDATE t SET n = n + 1 WHERE name = ?`, fmt.Sprint("row", i%10)); err != nil {
+						errs <- err
+						return
+					}
+					continue
+				}
+				var name string
+				if err := db.QueryRow(`SELECT name FROM t WHERE id = ?`, 1+i%10).Scan(&name); err != nil {
+					errs <- err
+					return
+				}
+				if name != fmt.Sprint("row", i%10) {
+					errs <- fmt.Errorf("id %d: %q", 1+i%10, name)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	var sum int
+	if err := db.QueryRow(`SELECT SUM(n) FROM t`).Scan(&sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum != 45+4*50 {
+		t.Fatalf("sum %d, want %d", sum, 45+4*50)
+	}
+}
