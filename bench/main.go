@@ -68,7 +68,7 @@ func logf(format string, args ...any) {
 func main() {
 	keep := flag.Bool("keep", false, "keep the work directory (binary, data dirs, server logs)")
 	flag.DurationVar(&roundLength, "round", 4*time.Second, "length of one proxy-overhead round")
-	flag.IntVar(&concurrency, "c", 10, "concurrency of the proxy-overhead test")
+	flag.IntVar(&concurrency, "c", 10, "concurrency of the proxy-overhead tests (the closed loop's workers, the open loops' most in flight)")
 	flag.IntVar(&smallQuotes, "quotes", 10000, "approved quotes on the server of the load tests (0 shows the cost of the rest of the path)")
 	flag.Func("env", "KEY=VALUE added to the server's environment, e.g. GOMEMLIMIT=100MiB (repeatable)", func(kv string) error {
 		if !strings.Contains(kv, "=") {
