@@ -245,12 +245,14 @@ func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecon
 // pacedFigures are the medians over rounds of one open-loop test.
 type pacedFigures struct {
 	directP50, directP99, chatP50, chatP99, addedP50, addedP99 float64 // ms
+	inFlight                                                   float64 // chat requests in flight on average (rate × mean latency)
+	lagP50, lagP99                                             float64 // ms the pacer released requests after their due time
 }
 
 // measurePaced sends POST /api/chat (JSON) and the same request straight
-// to the fake at a fixed rate from conc workers (see paced), in
-// alternating rounds of d, and takes the median of each figure over the
-// rounds.
+// to the fake at a fixed rate from conc workers (see paced), in rounds of
+// d that alternate which goes first, and takes the median of each figure
+// over the rounds.
 func measurePaced(srv *server, fake *fakeUpstream, tokens []string, conc int, rate float64, rounds int, d time.Duration) (pacedFigures, error) {
 	direct := func(w, i int) error {
 		return call(http.MethodPost, fake.URL+"/chat/completions", "", upstreamBody(questions[i%len(questions)], false), http.StatusOK)
@@ -258,21 +260,37 @@ func measurePaced(srv *server, fake *fakeUpstream, tokens []string, conc int, ra
 	chat := func(w, i int) error {
 		return call(http.MethodPost, srv.URL()+"/api/chat", tokens[i%len(tokens)], chatBody(questions[i%len(questions)]), http.StatusCreated)
 	}
-	var f [6][]float64
+	var f [9][]float64
 	for round := range rounds {
 		logf("proxy overhead at %.0f requests/s: round %d of %d", rate, round+1, rounds)
-		dl, err := paced(conc, rate, d, direct)
-		if err != nil {
-			return pacedFigures{}, err
+		var dl, cl, lag latencies
+		for k := range 2 {
+			chatNow := (round+k)%2 == 1
+			fn := direct
+			if chatNow {
+				fn = chat
+			}
+			l, g, err := paced(conc, rate, d, fn)
+			if err != nil {
+				return pacedFigures{}, err
+			}
+			if chatNow {
+				cl = l
+			} else {
+				dl = l
+			}
+			lag = append(lag, g...)
 		}
-		cl, err := paced(conc, rate, d, chat)
-		if err != nil {
-			return pacedFigures{}, err
+		var sum time.Duration
+		for _, l := range cl {
+			sum += l
 		}
+		mean := sum.Seconds() / float64(len(cl))
 		for i, v := range []float64{msOf(dl.pct(.5)), msOf(dl.pct(.99)), msOf(cl.pct(.5)), msOf(cl.pct(.99)),
-			msOf(cl.pct(.5) - dl.pct(.5)), msOf(cl.pct(.99) - dl.pct(.99))} {
+			msOf(cl.pct(.5) - dl.pct(.5)), msOf(cl.pct(.99) - dl.pct(.99)), rate * mean, msOf(lag.pct(.5)), msOf(lag.pct(.99))} {
 			f[i] = append(f[i], v)
 		}
 	}
-	return pacedFigures{median(f[0]), median(f[1]), median(f[2]), median(f[3]), median(f[4]), median(f[5])}, nil
+	return pacedFigures{median(f[0]), median(f[1]), median(f[2]), median(f[3]), median(f[4]), median(f[5]),
+		median(f[6]), median(f[7]), median(f[8])}, nil
 }

@@ -167,20 +167,23 @@ func drain(rc io.ReadCloser, want string) error {
 
 // paced is an open-loop load: request i is due at start + i/rate, for d,
 // and conc workers take the requests in order, so at most conc are in
-// flight. A request's latency runs from when it was due, not from when a
-// worker was free to send it: a slow answer delays the requests behind it,
-// and that delay is counted (no "coordinated omission"). The first error
-// stops the run.
-func paced(conc int, rate float64, d time.Duration, do func(worker, i int) error) (latencies, error) {
+// flight. A request's latency runs from when the pacer released it (at
+// its due time, or as soon after as the pacer's timer woke), not from
+// when a worker was free to send it: a slow answer delays the requests
+// behind it, and that delay is counted (no "coordinated omission"). The
+// pacer's own lateness (a Go timer in an idle process wakes up to a
+// millisecond late) is not counted; it is returned as lag. The first
+// error stops the run.
+func paced(conc int, rate float64, d time.Duration, do func(worker, i int) error) (lat, lag latencies, err error) {
 	n := int(rate * d.Seconds())
 	interval := time.Duration(float64(time.Second) / rate)
 	due := make(chan int, n)
-	lat := make(latencies, n)
+	released := make([]time.Time, n)
+	lat, lag = make(latencies, n), make(latencies, n)
 	var (
 		wg       sync.WaitGroup
 		firstErr atomic.Pointer[error]
 	)
-	start := time.Now()
 	for w := range conc {
 		wg.Add(1)
 		go func() {
@@ -193,18 +196,22 @@ func paced(conc int, rate float64, d time.Duration, do func(worker, i int) error
 					firstErr.CompareAndSwap(nil, &err)
 					continue
 				}
-				lat[i] = time.Since(start.Add(time.Duration(i) * interval))
+				lat[i] = time.Since(released[i])
 			}
 		}()
 	}
+	start := time.Now()
 	for i := range n {
-		time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
+		at := start.Add(time.Duration(i) * interval)
+		time.Sleep(time.Until(at))
+		released[i] = time.Now()
+		lag[i] = released[i].Sub(at)
 		due <- i
 	}
 	close(due)
 	wg.Wait()
 	if p := firstErr.Load(); p != nil {
-		return nil, *p
+		return nil, nil, *p
 	}
-	return lat, nil
+	return lat, lag, nil
 }

@@ -12,8 +12,12 @@ import (
 // "checkpoint". By default the connection that commits the transaction
 // which grows the log past 1,000 pages runs it, inside that commit: one
 // chat request in a few hundred waited several milliseconds for it. The
-// server instead checkpoints data.db from a background goroutine, and
-// commits checkpoint only as a safety net, when the log is far longer.
+// server instead checkpoints data.db from a background goroutine, so the
+// copying happens off the request path. A PASSIVE checkpoint never
+// restarts the log, and under steady writes a commit rarely finds it
+// wholly copied (the moment when SQLite restarts it), so the log grows
+// to autoCheckpointPages; the commit that crosses it checkpoints and
+// restarts the log, with little left to copy by then.
 const (
 	// checkpointEvery is how often the server checkpoints data.db.
 	checkpointEvery = 100 * time.Millisecond
@@ -35,7 +39,7 @@ type checkpointer struct {
 
 // bindCheckpointer starts the checkpointer with the server and stops it
 // before PocketBase closes the databases.
-func bindCheckpointer(app core.App, interval time.Duration) {
+func bindCheckpointer(app core.App, interval time.Duration) *checkpointer {
 	c := &checkpointer{app: app, interval: interval, stop: make(chan struct{})}
 	var once sync.Once
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -48,20 +52,24 @@ func bindCheckpointer(app core.App, interval time.Duration) {
 		c.done.Wait()
 		return e.Next()
 	})
+	return c
 }
 
 func (c *checkpointer) run() {
 	defer c.done.Done()
 	t := time.NewTicker(c.interval)
 	defer t.Stop()
+	failing := false // a failure is logged once, not ten times a second
 	for {
 		select {
 		case <-c.stop:
 			return
 		case <-t.C:
-			if _, err := checkpoint(c.app.ConcurrentDB()); err != nil {
-				c.app.Logger().Warn("sqlite: checkpoint of data.db", "error", err)
+			_, err := checkpoint(c.app.ConcurrentDB())
+			if err != nil && !failing {
+				c.app.Logger().Warn("sqlite: checkpoint of data.db failed; retrying every interval, logging again after a success", "error", err)
 			}
+			failing = err != nil
 		}
 	}
 }

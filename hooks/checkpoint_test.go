@@ -48,14 +48,47 @@ func TestServerCheckpointsDataDBInTheBackground(t *testing.T) {
 	}
 
 	bindCheckpointer(app, 10*time.Millisecond)
-	if err := app.OnServe().Trigger(&core.ServeEvent{App: app}, func(e *core.ServeEvent) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
+	serve(t, app)
 	deadline := time.Now().Add(10 * time.Second)
 	for size()-before < pages*4000 {
 		if time.Now().After(deadline) {
 			t.Fatalf("data.db grew by %d bytes in 10 s; want %d: no checkpoint", size()-before, pages*4000)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func serve(t *testing.T, app core.App) {
+	t.Helper()
+	if err := app.OnServe().Trigger(&core.ServeEvent{App: app}, func(e *core.ServeEvent) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// OnTerminate returns only once the checkpointer's goroutine has ended.
+func TestCheckpointerStopsWithTheServer(t *testing.T) {
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir(), DBConnect: DBConnect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Cleanup()
+	c := bindCheckpointer(app, time.Millisecond)
+	serve(t, app)
+	terminated := make(chan error, 1)
+	go func() {
+		terminated <- app.OnTerminate().Trigger(&core.TerminateEvent{App: app}, func(e *core.TerminateEvent) error { return nil })
+	}()
+	select {
+	case err := <-terminated:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("OnTerminate did not return in 10 s: the checkpointer did not stop")
+	}
+	select {
+	case <-c.stop:
+	default:
+		t.Fatal("the checkpointer was not told to stop")
 	}
 }

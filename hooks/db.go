@@ -6,21 +6,23 @@ import (
 	"path/filepath"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"stovebot/hooks/stmtcache"
 )
 
 // sqlitePragmas are PocketBase's own (core.DefaultDBConnect in v0.40.4)
-// but for cache_size, set per file by DBConnect. The busy_timeout pragma
+// but for cache_size (TestDBConnectKeepsPocketBaseSettings compares them). The busy_timeout pragma
 // must be first, so that a new connection waits for another one that is
 // switching the file to WAL.
 const sqlitePragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_defensive=1"
 
 // dataCacheKiB is the page cache of each connection to data.db. Each
 // connection keeps its own, and fills it as the database grows: with
-// PocketBase's 32 MB each, the server's nine connections had grown to
-// 172 MB of RSS (1,000 open streams) after 50,000 chat requests, against
-// 127 MB with 4 MB each, at the same latencies. The kernel's page cache
+// PocketBase's 32 MB each, the server's nine connections (on two cores)
+// had grown its RSS with 1,000 open streams to 172 MB in a make bench run
+// that had served 50,000 chat requests before, against 127 MB with 4 MB
+// each in the same run, at the same latencies. The kernel's page cache
 // still holds the file.
 const dataCacheKiB = 4000
 
@@ -33,7 +35,7 @@ const dataCacheKiB = 4000
 // pocketbase.Config.DBConnect.
 func DBConnect(dbPath string) (*dbx.DB, error) {
 	if filepath.Base(dbPath) != "data.db" {
-		return dbx.Open("sqlite", dbPath+sqlitePragmas+"&_pragma=cache_size(-32000)")
+		return core.DefaultDBConnect(dbPath)
 	}
 	dsn := fmt.Sprintf("%s%s&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)",
 		dbPath, sqlitePragmas, dataCacheKiB, autoCheckpointPages)

@@ -11,8 +11,8 @@ import (
 )
 
 // The context query must read a user's messages through the (user,
-// created) index, newest first, with no sort, also once ANALYZE has
-// sampled chats into sqlite_stat4 (as PRAGMA optimize does).
+// created) index, newest first, with no sort, also once a full ANALYZE
+// has sampled chats into sqlite_stat4 and the planner weighs the samples.
 func TestContextQueryUsesTheUserIndex(t *testing.T) {
 	app := setupTestApp(t)
 	defer app.Cleanup()
