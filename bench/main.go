@@ -4,7 +4,8 @@
 //
 // One run builds the binary (as `make build` does, into a directory outside
 // the TMPDIR the server sees, so PocketBase is not in dev mode), serves a
-// fake OpenAI upstream from this process, generates its data sets with raw
+// fake OpenAI upstream from a process of its own (this program again, see
+// fakeUpstream), generates its data sets with raw
 // SQL into fresh data dirs (nothing is committed), and starts the server on
 // them with its own port. The figures:
 //
@@ -66,6 +67,13 @@ func logf(format string, args ...any) {
 }
 
 func main() {
+	if os.Getenv(fakeEnv) == "1" {
+		if err := serveFake(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: fake upstream:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	keep := flag.Bool("keep", false, "keep the work directory (binary, data dirs, server logs)")
 	flag.DurationVar(&roundLength, "round", 4*time.Second, "length of one proxy-overhead round")
 	flag.IntVar(&concurrency, "c", 10, "concurrency of the proxy-overhead tests (the closed loop's workers, the open loops' most in flight)")
