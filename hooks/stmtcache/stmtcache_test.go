@@ -42,6 +42,17 @@ func mustExec(t *testing.T, db interface {
 	return r
 }
 
+// pin takes a connection of db for the test.
+func pin(t *testing.T, db *sql.DB) *sql.Conn {
+	t.Helper()
+	c, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // kept returns the statements a connection keeps, by their text.
 func kept(t *testing.T, c *sql.Conn) map[string]*entry {
 	t.Helper()
@@ -90,11 +101,7 @@ func names(rows *sql.Rows, err error) ([]string, error) {
 func TestAQueryRunsOnTheSameKeptStatementWithNewArguments(t *testing.T) {
 	db := open(t, 1)
 	ctx := context.Background()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := pin(t, db)
 	const q = `SELECT name FROM t WHERE n >= ? ORDER BY n LIMIT 3`
 	var first *entry
 	for i := range 5 {
@@ -231,11 +238,7 @@ func TestAKeptStatementFollowsASchemaChangeOnItsConnection(t *testing.T) {
 func TestAConnectionKeepsAtMostMaxPerConn(t *testing.T) {
 	db := open(t, 1)
 	ctx := context.Background()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := pin(t, db)
 	for i := range MaxPerConn + 20 {
 		var n int
 		if err := c.QueryRowContext(ctx, fmt.Sprintf(`SELECT %d + COUNT(*) FROM t`, i)).Scan(&n); err != nil {
@@ -260,16 +263,12 @@ func TestAConnectionKeepsAtMostMaxPerConn(t *testing.T) {
 // unusable.)
 func TestAQueryCanceledMidwayLeavesTheStatementUsable(t *testing.T) {
 	db := open(t, 1)
-	c, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := pin(t, db)
 	const slow = `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?) SELECT COUNT(*) FROM c`
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var n int
-	err = c.QueryRowContext(ctx, slow, 1_000_000_000).Scan(&n)
+	err := c.QueryRowContext(ctx, slow, 1_000_000_000).Scan(&n)
 	if err == nil {
 		t.Fatalf("a billion rows counted in 50 ms: %d", n)
 	}
@@ -290,16 +289,8 @@ func TestAQueryCanceledMidwayLeavesTheStatementUsable(t *testing.T) {
 func TestAKeptStatementFollowsASchemaChangeFromAnotherConnection(t *testing.T) {
 	db := open(t, 2)
 	ctx := context.Background()
-	a, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := pin(t, db)
+	b := pin(t, db)
 	const q = `SELECT * FROM t WHERE id = ?`
 	cols := func() []string {
 		rows, err := a.QueryContext(ctx, q, 1)
@@ -330,11 +321,7 @@ func TestAKeptStatementFollowsASchemaChangeFromAnotherConnection(t *testing.T) {
 func TestRowsClosedOnAnotherGoroutine(t *testing.T) {
 	db := open(t, 1)
 	ctx := context.Background()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := pin(t, db)
 	const q = `SELECT name FROM t ORDER BY n`
 	for range 20 {
 		rows, err := c.QueryContext(ctx, q)
