@@ -15,6 +15,23 @@ import (
 // chatBody is the body of POST /api/chat for question.
 func chatBody(question string) []byte { return fmt.Appendf(nil, `{"content":%q}`, question) }
 
+// chatCaller sends POST /api/chat (JSON) as request i of worker w, cycling
+// through the users and the questions.
+func chatCaller(srv *server, tokens []string) func(w, i int) error {
+	return func(w, i int) error {
+		tok := tokens[(w*31+i)%len(tokens)]
+		return call(http.MethodPost, srv.URL()+"/api/chat", tok, chatBody(questions[(w+i)%len(questions)]), http.StatusCreated)
+	}
+}
+
+// caller sends the completion request stovebot would send, straight to
+// the fake, as request i of worker w.
+func (f *fakeUpstream) caller() func(w, i int) error {
+	return func(w, i int) error {
+		return call(http.MethodPost, f.URL+"/chat/completions", "", upstreamBody(questions[(w+i)%len(questions)], false), http.StatusOK)
+	}
+}
+
 // proxyFigures are the medians over rounds of one load test.
 type proxyFigures struct {
 	directP50, directP99, directRPS float64 // ms, ms, req/s
@@ -28,13 +45,7 @@ type proxyFigures struct {
 // takes the median of each figure over the rounds. Requests cycle through
 // the users and the questions.
 func measureProxy(srv *server, fake *fakeUpstream, tokens []string, conc, rounds int, d time.Duration) (proxyFigures, error) {
-	direct := func(w, i int) error {
-		return call(http.MethodPost, fake.URL+"/chat/completions", "", upstreamBody(questions[(w+i)%len(questions)], false), http.StatusOK)
-	}
-	chat := func(w, i int) error {
-		tok := tokens[(w*31+i)%len(tokens)]
-		return call(http.MethodPost, srv.URL()+"/api/chat", tok, chatBody(questions[(w+i)%len(questions)]), http.StatusCreated)
-	}
+	direct, chat := fake.caller(), chatCaller(srv, tokens)
 	// warm up both paths: connections, caches, the Go heap
 	for _, do := range []func(int, int) error{direct, chat} {
 		if _, _, err := hammer(conc, time.Second, do); err != nil {
@@ -254,12 +265,7 @@ type pacedFigures struct {
 // d that alternate which goes first, and takes the median of each figure
 // over the rounds.
 func measurePaced(srv *server, fake *fakeUpstream, tokens []string, conc int, rate float64, rounds int, d time.Duration) (pacedFigures, error) {
-	direct := func(w, i int) error {
-		return call(http.MethodPost, fake.URL+"/chat/completions", "", upstreamBody(questions[i%len(questions)], false), http.StatusOK)
-	}
-	chat := func(w, i int) error {
-		return call(http.MethodPost, srv.URL()+"/api/chat", tokens[i%len(tokens)], chatBody(questions[i%len(questions)]), http.StatusCreated)
-	}
+	direct, chat := fake.caller(), chatCaller(srv, tokens)
 	var f [9][]float64
 	for round := range rounds {
 		logf("proxy overhead at %.0f requests/s: round %d of %d", rate, round+1, rounds)

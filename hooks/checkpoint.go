@@ -65,7 +65,7 @@ func (c *checkpointer) run() {
 		case <-c.stop:
 			return
 		case <-t.C:
-			_, err := checkpoint(c.app.ConcurrentDB())
+			err := checkpoint(c.app.ConcurrentDB())
 			if err != nil && !failing {
 				c.app.Logger().Warn("sqlite: checkpoint of data.db failed; retrying every interval, logging again after a success", "error", err)
 			}
@@ -74,17 +74,8 @@ func (c *checkpointer) run() {
 	}
 }
 
-// walState is the result of PRAGMA wal_checkpoint: whether it was
-// blocked, the pages in the log, and how many of them are now copied.
-type walState struct {
-	Busy         int `db:"busy"`
-	Log          int `db:"log"`
-	Checkpointed int `db:"checkpointed"`
-}
-
 // checkpoint runs a PASSIVE checkpoint on a connection of db.
-func checkpoint(db dbx.Builder) (walState, error) {
-	var s walState
-	err := db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").One(&s)
-	return s, err
+func checkpoint(db dbx.Builder) error {
+	_, err := db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute()
+	return err
 }

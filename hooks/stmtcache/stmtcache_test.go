@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -63,7 +64,7 @@ func kept(t *testing.T, c *sql.Conn) map[string]*entry {
 			return fmt.Errorf("driver connection is %T", dc)
 		}
 		cc.mu.Lock()
-		out = maps(cc.stmts)
+		out = maps.Clone(cc.stmts)
 		cc.mu.Unlock()
 		return nil
 	})
@@ -73,12 +74,19 @@ func kept(t *testing.T, c *sql.Conn) map[string]*entry {
 	return out
 }
 
-func maps(m map[string]*entry) map[string]*entry {
-	out := make(map[string]*entry, len(m))
-	for k, v := range m {
-		out[k] = v
+// columns runs q on c and returns its column names.
+func columns(t *testing.T, c *sql.Conn, q string, args ...any) []string {
+	t.Helper()
+	rows, err := c.QueryContext(context.Background(), q, args...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cols
 }
 
 // names reads a column of text.
@@ -212,25 +220,15 @@ func TestTheSameQueryNestedInItsOwnRows(t *testing.T) {
 
 // A kept SELECT * sees a column added after it was prepared.
 func TestAKeptStatementFollowsASchemaChangeOnItsConnection(t *testing.T) {
-	db := open(t, 1)
+	c := pin(t, open(t, 1))
 	const q = `SELECT * FROM t WHERE id = ?`
-	cols := func() []string {
-		rows, err := db.Query(q, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		c, err := rows.Columns()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	if got := cols(); !slices.Equal(got, []string{"id", "name", "n"}) {
+	if got := columns(t, c, q, 1); !slices.Equal(got, []string{"id", "name", "n"}) {
 		t.Fatalf("columns %v", got)
 	}
-	mustExec(t, db, `ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'x'`)
-	if got := cols(); !slices.Equal(got, []string{"id", "name", "n", "extra"}) {
+	if _, err := c.ExecContext(context.Background(), `ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'x'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := columns(t, c, q, 1); !slices.Equal(got, []string{"id", "name", "n", "extra"}) {
 		t.Fatalf("columns after ALTER TABLE %v", got)
 	}
 }
@@ -292,24 +290,12 @@ func TestAKeptStatementFollowsASchemaChangeFromAnotherConnection(t *testing.T) {
 	a := pin(t, db)
 	b := pin(t, db)
 	const q = `SELECT * FROM t WHERE id = ?`
-	cols := func() []string {
-		rows, err := a.QueryContext(ctx, q, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		c, err := rows.Columns()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	cols()
+	columns(t, a, q, 1)
 	kept1 := kept(t, a)[q]
 	if _, err := b.ExecContext(ctx, `ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'x'`); err != nil {
 		t.Fatal(err)
 	}
-	if got := cols(); !slices.Equal(got, []string{"id", "name", "n", "extra"}) {
+	if got := columns(t, a, q, 1); !slices.Equal(got, []string{"id", "name", "n", "extra"}) {
 		t.Fatalf("columns after another connection's ALTER TABLE: %v", got)
 	}
 	if kept(t, a)[q] != kept1 {
