@@ -267,10 +267,7 @@ func latinWithDiacritic(r rune) bool {
 // match.
 func (s *snapshot) find(terms []term, limit int) []Hit {
 	var hits []Hit
-	for _, d := range s.score(s.prune(terms)) {
-		if len(hits) == limit {
-			break
-		}
+	for _, d := range s.score(s.prune(terms), limit) {
 		hits = append(hits, s.docs[d.doc].hit)
 	}
 	return hits
@@ -371,20 +368,11 @@ const (
 )
 
 // score ranks the approved documents of matches by FTS5's bm25 of an OR
-// of their terms, in this order, best first; equal scores go by rowid.
-func (s *snapshot) score(matches []match) []scoredDoc {
+// of their terms, in this order, and returns the best limit, best first;
+// equal scores go by rowid. Each match's documents are in rowid order and
+// once each, so one pass merges them, keeping only the best so far.
+func (s *snapshot) score(matches []match, limit int) []scoredDoc {
 	n := float64(len(s.docs))
-	freqs := map[int32][]float64{}
-	for i, m := range matches {
-		for _, p := range m.docs {
-			f := freqs[p.doc]
-			if f == nil {
-				f = make([]float64, len(matches))
-				freqs[p.doc] = f
-			}
-			f[i] += float64(p.content)*contentWeight + float64(p.speaker)*speakerWeight
-		}
-	}
 	idf := make([]float64, len(matches))
 	for i, m := range matches {
 		hits := float64(len(m.docs))
@@ -393,23 +381,40 @@ func (s *snapshot) score(matches []match) []scoredDoc {
 			idf[i] = 1e-6
 		}
 	}
-	out := make([]scoredDoc, 0, len(freqs))
-	for d, f := range freqs {
-		if !s.docs[d].approved {
-			continue
+	next := make([]int, len(matches)) // each list's first posting not yet merged
+	best := make([]scoredDoc, 0, limit+1)
+	for {
+		d := int32(math.MaxInt32)
+		for i, m := range matches {
+			if next[i] < len(m.docs) {
+				d = min(d, m.docs[next[i]].doc)
+			}
+		}
+		if d == math.MaxInt32 {
+			return best
 		}
 		norm := bm25K1 * (1 - bm25B + bm25B*float64(s.docs[d].tokens)/s.avgdl)
 		score := 0.0
-		for i := range matches {
-			score += idf[i] * (f[i] * (bm25K1 + 1)) / (f[i] + norm)
+		for i, m := range matches {
+			if next[i] == len(m.docs) || m.docs[next[i]].doc != d {
+				continue
+			}
+			p := m.docs[next[i]]
+			next[i]++
+			f := float64(p.content)*contentWeight + float64(p.speaker)*speakerWeight
+			score += idf[i] * (f * (bm25K1 + 1)) / (f + norm)
 		}
-		out = append(out, scoredDoc{d, score})
+		// documents come in rowid order: a tie never displaces an earlier one
+		if !s.docs[d].approved || (len(best) == limit && score <= best[limit-1].score) {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(best, score, func(b scoredDoc, score float64) int {
+			return cmp.Compare(score, b.score) // best is by score, descending
+		})
+		for at < len(best) && best[at].score == score {
+			at++
+		}
+		best = slices.Insert(best, at, scoredDoc{d, score})
+		best = best[:min(len(best), limit)]
 	}
-	slices.SortFunc(out, func(a, b scoredDoc) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.doc, b.doc)
-	})
-	return out
 }

@@ -1,10 +1,12 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -105,9 +107,17 @@ func TestIndexRanksAsFTS5Does(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", q, err)
 		}
-		got := s.score(matches)
+		got := s.score(matches, len(s.docs))
 		if len(got) != len(want) {
 			t.Fatalf("%q (%s): FTS5 matches %d quotes, memory %d", q, orExpr(kept), len(want), len(got))
+		}
+		if !slices.IsSortedFunc(got, func(a, b scoredDoc) int {
+			return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.doc, b.doc))
+		}) {
+			t.Fatalf("%q: not by score, then rowid: %v", q, got)
+		}
+		if top := s.score(matches, 5); !slices.Equal(top, got[:min(5, len(got))]) {
+			t.Fatalf("%q: the best 5 are %v, the first 5 of all %v", q, top, got[:min(5, len(got))])
 		}
 		scores := map[string]float64{}
 		for _, d := range got {
