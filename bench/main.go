@@ -45,7 +45,9 @@
 // server share its cores. Flags for finding causes: -perf records the
 // server with perf during the load tests, -quotes 0 takes the quote search
 // out of the chat path, -c sets the proxy test's concurrency, -env passes
-// a variable to the server (GOMEMLIMIT=…), -keep keeps the work directory.
+// a variable to the server (GOMEMLIMIT=…), -keep keeps the work directory,
+// -load runs only the load tests, -bin runs a binary built elsewhere (at
+// another commit, to compare).
 package main
 
 import (
@@ -85,6 +87,8 @@ func main() {
 		serverEnv = append(serverEnv, kv)
 		return nil
 	})
+	flag.StringVar(&prebuilt, "bin", "", "run this stovebot binary instead of building the working tree's (to compare with one built at another commit)")
+	flag.BoolVar(&loadOnly, "load", false, "only the load tests (proxy overhead, streaming, memory) on the small data set")
 	flag.BoolVar(&perfLoad, "perf", false, "record the server with perf during the load tests (perf-load.data in the work directory; implies -keep)")
 	flag.Parse()
 	if err := run(*keep || perfLoad); err != nil {
@@ -96,6 +100,8 @@ func main() {
 // Options of a run.
 var (
 	roundLength time.Duration
+	prebuilt    string
+	loadOnly    bool
 	perfLoad    bool
 	smallQuotes int
 	concurrency int
@@ -123,10 +129,12 @@ func run(keep bool) error {
 	if err := chdirModuleRoot(); err != nil {
 		return err
 	}
-	logf("building stovebot")
-	bin, err := buildBinary(filepath.Join(work, "bin"), perfLoad)
-	if err != nil {
-		return err
+	bin := prebuilt
+	if bin == "" {
+		logf("building stovebot")
+		if bin, err = buildBinary(filepath.Join(work, "bin"), perfLoad); err != nil {
+			return err
+		}
 	}
 	fake, err := startFake()
 	if err != nil {
@@ -139,12 +147,30 @@ func run(keep bool) error {
 	if err != nil {
 		return err
 	}
+	t := &table{}
+	smallSrv, err := newServer(bin, work, "small", fake.URL)
+	if err != nil {
+		return err
+	}
+	defer smallSrv.stop()
+	if loadOnly {
+		if _, err := smallSrv.start(); err != nil {
+			return err
+		}
+		if err := loadFigures(t, smallSrv, fake, small, filepath.Join(work, "perf-load.data")); err != nil {
+			return err
+		}
+		if smallSrv.devMode() {
+			return fmt.Errorf("the server ran in dev mode (SQL in %s): the figures are meaningless", smallSrv.logPath)
+		}
+		fmt.Print(t.String())
+		return nil
+	}
 	logf("generating the large data set: 10,000 users, 1,000,000 chats, 10,000 quotes")
 	big, err := buildBig(filepath.Join(work, "big"))
 	if err != nil {
 		return err
 	}
-	t := &table{}
 	t.check("quote search, 10,000 quotes: p50", ms(big.search.pct(.5)), "≤ 2 ms", msOf(big.search.pct(.5)) <= 2)
 	t.info("quote search: p99", ms(big.search.pct(.99)))
 	t.info("quote search: first search, loading the index into memory", ms(big.searchLoad))
@@ -154,15 +180,10 @@ func run(keep bool) error {
 		logf("quote search: nothing found for %q", q)
 	}
 
-	smallSrv, err := newServer(bin, work, "small", fake.URL)
-	if err != nil {
-		return err
-	}
 	bigSrv, err := newServer(bin, work, "big", fake.URL)
 	if err != nil {
 		return err
 	}
-	defer smallSrv.stop()
 	defer bigSrv.stop()
 	if err := readFigures(t, smallSrv, bigSrv, small, big); err != nil {
 		return err
