@@ -23,6 +23,7 @@ type generation struct {
 	text   []byte
 	notify chan struct{} // a piece arrived (capacity 1: wake-ups coalesce)
 	done   chan struct{} // closed when reply/err and quota are set
+	stream bool          // a reader sends the pieces as they arrive
 
 	reply *core.Record
 	err   *router.ApiError
@@ -38,7 +39,7 @@ func (g *generation) add(piece string) {
 	case g.notify <- struct{}{}:
 	default:
 	}
-	if first {
+	if first && g.stream {
 		// let the woken reader send the first piece now, before this
 		// goroutine reads on: pieces that arrive together would keep it
 		// busy, and the reader waiting, until the answer is saved
@@ -53,9 +54,13 @@ func (g *generation) since(n int) string {
 	return string(g.text[n:])
 }
 
+func newGeneration(stream bool) *generation {
+	return &generation{notify: make(chan struct{}, 1), done: make(chan struct{}), stream: stream}
+}
+
 // start makes the answer of acc in the background.
 func (s *ChatService) start(acc *accepted) *generation {
-	g := &generation{notify: make(chan struct{}, 1), done: make(chan struct{})}
+	g := newGeneration(acc.stream)
 	s.running.add()
 	go func() {
 		defer s.running.done()

@@ -2,12 +2,15 @@ package hooks
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/pocketbase/dbx"
 
 	"stovebot/hooks/search"
 	"stovebot/hooks/upstream"
@@ -26,9 +29,9 @@ If you are not sure that a line is real, or who says it, say that you are not su
 
 // buildMessages assembles the upstream conversation: the system prompt with
 // the approved quotes that match the question, the user's last finished
-// messages (oldest first), then the question.
-func buildMessages(st *statements, quotes *search.Index, cfg *Config, userID, question string) ([]upstream.Message, error) {
-	hits, err := quotes.Find(st.app.DB(), question, groundingQuotes)
+// messages (earlier, oldest first, see earlierMessages), then the question.
+func buildMessages(db dbx.Builder, quotes *search.Index, earlier []upstream.Message, question string) ([]upstream.Message, error) {
+	hits, err := quotes.Find(db, question, groundingQuotes)
 	if err != nil {
 		return nil, err
 	}
@@ -42,15 +45,9 @@ func buildMessages(st *statements, quotes *search.Index, cfg *Config, userID, qu
 		}
 		system = strings.TrimRight(b.String(), "\n")
 	}
-	msgs := []upstream.Message{{Role: "system", Content: system}}
-
-	if cfg.ContextMessages > 0 {
-		earlier, err := earlierMessages(st, userID, cfg.ContextMessages)
-		if err != nil {
-			return nil, fmt.Errorf("reading context: %w", err)
-		}
-		msgs = append(msgs, earlier...)
-	}
+	msgs := make([]upstream.Message, 0, len(earlier)+2)
+	msgs = append(msgs, upstream.Message{Role: "system", Content: system})
+	msgs = append(msgs, earlier...)
 	return append(msgs, upstream.Message{Role: "user", Content: question}), nil
 }
 
@@ -67,22 +64,19 @@ func contextSQL(n int) string {
 	WHERE "user" = ? AND "status" = 'done' ORDER BY "created" DESC LIMIT ` + strconv.Itoa(n)
 }
 
-// earlierMessages returns the user's last n finished messages, oldest first.
-func earlierMessages(st *statements, userID string, n int) ([]upstream.Message, error) {
-	query, err := st.reader(contextSQL(n))
-	if err != nil {
-		return nil, err
-	}
+// earlierMessages returns a user's last finished messages, oldest first,
+// with query, a contextSQL statement.
+func earlierMessages(query *sql.Stmt, userID string) ([]upstream.Message, error) {
 	rows, err := query.Query(userID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading context: %w", err)
 	}
 	defer rows.Close()
 	var msgs []upstream.Message
 	for rows.Next() {
 		var m upstream.Message
 		if err := rows.Scan(&m.Role, &m.Content); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("reading context: %w", err)
 		}
 		msgs = append(msgs, m)
 	}

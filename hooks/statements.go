@@ -97,17 +97,9 @@ func (st *statements) chatWrites() (chatWrites, error) {
 // bind returns w bound to the transaction of txApp (a RunInTransaction
 // callback's app), and a function that releases them.
 func (w chatWrites) bind(txApp core.App) (chatWrites, func(), error) {
-	tx, ok := txApp.NonconcurrentDB().(*dbx.Tx)
-	if !ok {
-		return w, nil, errors.New("binding statements: not in a transaction")
-	}
-	exec, ok := tx.Builder.(interface{ Executor() dbx.Executor })
-	if !ok {
-		return w, nil, errors.New("binding statements: no executor")
-	}
-	sqlTx, ok := exec.Executor().(*sql.Tx)
-	if !ok {
-		return w, nil, errors.New("binding statements: not an SQL transaction")
+	sqlTx, err := sqlTxOf(txApp)
+	if err != nil {
+		return w, nil, err
 	}
 	b := chatWrites{sqlTx.Stmt(w.count), sqlTx.Stmt(w.insert), sqlTx.Stmt(w.update)}
 	return b, func() {
@@ -115,4 +107,22 @@ func (w chatWrites) bind(txApp core.App) (chatWrites, func(), error) {
 		b.insert.Close()
 		b.update.Close()
 	}, nil
+}
+
+// sqlTxOf returns the SQL transaction of txApp, a RunInTransaction
+// callback's app.
+func sqlTxOf(txApp core.App) (*sql.Tx, error) {
+	tx, ok := txApp.NonconcurrentDB().(*dbx.Tx)
+	if !ok {
+		return nil, errors.New("binding statements: not in a transaction")
+	}
+	exec, ok := tx.Builder.(interface{ Executor() dbx.Executor })
+	if !ok {
+		return nil, errors.New("binding statements: no executor")
+	}
+	sqlTx, ok := exec.Executor().(*sql.Tx)
+	if !ok {
+		return nil, errors.New("binding statements: not an SQL transaction")
+	}
+	return sqlTx, nil
 }
