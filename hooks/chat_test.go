@@ -4,6 +4,8 @@ import (
 	"stovebot/hooks/upstream/upstreamtest"
 
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"net/http"
@@ -211,4 +213,56 @@ func TestChatDailyLimitUnderConcurrency(t *testing.T) {
 	if n := len(f.Received()); n != 5 {
 		t.Fatalf("expected 5 upstream calls, got %d", n)
 	}
+}
+
+// A JSON answer is made and saved even when the client goes away while the
+// upstream is answering.
+func TestChatJSONAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
+	t.Parallel()
+	f := upstreamtest.NewServer(t)
+	f.Hold()
+	app := onlineApp(t, f)
+	defer app.Cleanup()
+	user := newUser(t, app, "jsonleaver@example.com")
+	srv := startServer(t, app)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/chat", strings.NewReader(`{"content":"떠나요"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", authToken(t, user))
+	req.Header.Set("Content-Type", "application/json")
+	done := make(chan error, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	for deadline := time.Now().Add(5 * time.Second); len(f.Received()) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the question did not reach the upstream")
+		}
+	}
+	cancel() // the client goes away while the upstream answers
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("expected the client's request to end canceled, got %v", err)
+	}
+	f.Release()
+
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		recs := chatRecords(t, app, user.Id)
+		if len(recs) == 2 && recs[0].GetString("status") == statusDone {
+			if got := recs[1].GetString("content"); got != "백승수 단장의 명대사는 이것입니다." {
+				t.Fatalf("expected the whole answer saved, got %q", got)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the answer was not saved after the client went away: %d records", len(chatRecords(t, app, user.Id)))
 }

@@ -86,14 +86,15 @@ func (f *Server) SetMode(mode Mode) {
 	f.mu.Unlock()
 }
 
-// Hold makes the next streams wait after their first piece until Release.
+// Hold makes the next answers wait until Release: a JSON answer before it
+// is sent, a stream after its first piece.
 func (f *Server) Hold() {
 	f.mu.Lock()
 	f.gate = make(chan struct{})
 	f.mu.Unlock()
 }
 
-// Release lets held streams go on.
+// Release lets held answers go on.
 func (f *Server) Release() {
 	f.mu.Lock()
 	close(f.gate)
@@ -154,6 +155,13 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if !req.Body.Stream {
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{
 			"id": "chatcmpl-1", "object": "chat.completion", "model": req.Body.Model,
