@@ -177,6 +177,45 @@ func TestSIGTERMLetsARunningStreamFinish(t *testing.T) {
 	}
 }
 
+// A JSON answer is made on its handler's goroutine: a stopping server
+// waits for it too, and the client gets its 201.
+func TestSIGTERMLetsARunningJSONAnswerFinish(t *testing.T) {
+	t.Parallel()
+	f := upstreamtest.NewServer(t)
+	f.Hold()
+	dir := t.TempDir()
+	p := startStovebot(t, dir, "OPENAI_BASE_URL="+f.URL, "OPENAI_API_KEY=sk-fault")
+	token := signUp(t, p.URL, "graceful-json@example.com")
+	answered := make(chan int, 1)
+	go func() {
+		code, _ := call(context.Background(), "POST", p.URL+"/api/chat", token, `{"content":"끝까지"}`, nil)
+		answered <- code
+	}()
+	for deadline := time.Now().Add(10 * time.Second); len(f.Received()) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the question did not reach the upstream")
+		}
+	}
+
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(300 * time.Millisecond)
+	f.Release()
+	if code := <-answered; code != 201 {
+		t.Fatalf("expected 201 for the answer that was running, got %d", code)
+	}
+	if err := <-p.done; err != nil {
+		t.Fatalf("expected a clean exit, got %v\n%s", err, p.logs.String())
+	}
+	p.done <- nil
+
+	app := openData(t, dir)
+	var statuses []string
+	app.DB().Select("status").From("chats").OrderBy("created").Column(&statuses)
+	if strings.Join(statuses, ",") != "done,done" {
+		t.Fatalf("expected the question and its answer done, got %v", statuses)
+	}
+}
+
 func TestSIGTERMFailsAStreamThatOutlastsTheGrace(t *testing.T) {
 	t.Parallel()
 	f := upstreamtest.NewServer(t)

@@ -126,6 +126,11 @@ func run(keep bool) error {
 			os.Exit(1)
 		}()
 	}
+	if prebuilt != "" {
+		if prebuilt, err = filepath.Abs(prebuilt); err != nil { // before the chdir
+			return err
+		}
+	}
 	if err := chdirModuleRoot(); err != nil {
 		return err
 	}

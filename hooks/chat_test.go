@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -265,4 +266,57 @@ func TestChatJSONAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("the answer was not saved after the client went away: %d records", len(chatRecords(t, app, user.Id)))
+}
+
+// A streamed question gets the same context as a JSON one (its count runs
+// on a worker), and with STOVEBOT_CONTEXT_MESSAGES 0 none is sent.
+func TestChatContextOnStreamsAndWhenOff(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name    string
+		context int
+		want    []string // roles after the system message
+	}{
+		{"two", 2, []string{"user", "assistant", "user"}},
+		{"off", 0, []string{"user"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := upstreamtest.NewServer(t)
+			app := onlineApp(t, f, func(cfg *Config) { cfg.ContextMessages = c.context })
+			defer app.Cleanup()
+			user := newUser(t, app, "context-"+c.name+"@example.com")
+			srv := startServer(t, app)
+			tok := authToken(t, user)
+			if res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"earlier question"}`); res.StatusCode != 201 {
+				t.Fatalf("expected 201, got %d: %s", res.StatusCode, body)
+			}
+			_, next := openStream(t, context.Background(), srv.URL+"/api/chat", tok, `{"content":"streamed question"}`)
+			var last sseEvent
+			for ev, ok := next(); ok; ev, ok = next() {
+				last = ev
+			}
+			if last.name != "done" {
+				t.Fatalf("expected the stream to end with done, got %+v", last)
+			}
+			got := f.Received()
+			if len(got) != 2 || !got[1].Body.Stream {
+				t.Fatalf("expected a JSON then a streamed upstream request, got %d", len(got))
+			}
+			msgs := got[1].Body.Messages
+			var roles []string
+			for _, m := range msgs[1:] {
+				roles = append(roles, m.Role)
+			}
+			if msgs[0].Role != "system" || !slices.Equal(roles, c.want) {
+				t.Fatalf("expected system then %v, got %+v", c.want, msgs)
+			}
+			if c.context > 0 && (msgs[1].Content != "earlier question" || msgs[2].Content != strings.Join(upstreamtest.Answer, "")) {
+				t.Fatalf("expected the earlier exchange as context, got %+v", msgs[1:3])
+			}
+			if q := msgs[len(msgs)-1]; q.Content != "streamed question" {
+				t.Fatalf("expected the question last, got %+v", q)
+			}
+		})
+	}
 }

@@ -15,14 +15,16 @@ import (
 	"stovebot/migrations"
 )
 
-// generation is one answer being made. It runs on its own, independent of
-// the request: pieces are appended as they arrive, and a reader (the SSE
-// handler) is woken to send them; nothing waits for the reader.
+// generation is one answer being made, independent of the request: it
+// does not stop when the client goes away. A streamed one runs on its own
+// goroutine (start): pieces are appended as they arrive, and a reader (the
+// SSE handler) is woken to send them; nothing waits for the reader. A JSON
+// one runs on the handler's goroutine (Ask), and only its result is read.
 type generation struct {
 	mu     sync.Mutex
 	text   []byte
 	notify chan struct{} // a piece arrived (capacity 1: wake-ups coalesce)
-	done   chan struct{} // closed when reply/err and quota are set
+	done   chan struct{} // closed by start when reply/err and quota are set
 	stream bool          // a reader sends the pieces as they arrive
 
 	reply *core.Record

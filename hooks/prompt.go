@@ -80,8 +80,11 @@ func earlierMessages(query *sql.Stmt, userID string) ([]upstream.Message, error)
 		}
 		msgs = append(msgs, m)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading context: %w", err)
+	}
 	slices.Reverse(msgs)
-	return msgs, rows.Err()
+	return msgs, nil
 }
 
 // formatQuote writes a quote as “content” — speaker (episode).

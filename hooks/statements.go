@@ -16,11 +16,10 @@ import (
 // what dbx sends prepared, see stmtcache, which leaves statements saving
 // only dbx's own work.)
 //
-// A statement is prepared on one of the app's two pools and reused by any
-// of its connections; in a transaction it is bound to the transaction's
-// connection. PocketBase's write pool has one connection, which a running
-// transaction holds, so write statements must be prepared (writer) before
-// the transaction starts.
+// A statement is prepared on PocketBase's write pool and bound to each
+// transaction that uses it. That pool has one connection, which a running
+// transaction holds, so statements must be prepared (writer) before the
+// transaction starts.
 type statements struct {
 	app   core.App // the app whose pools these are, not a transaction's
 	mu    sync.Mutex
@@ -40,11 +39,6 @@ func newStatements(app core.App) *statements {
 // Do not call it inside a transaction.
 func (st *statements) writer(query string) (*sql.Stmt, error) {
 	return st.prepare(st.app.NonconcurrentDB(), query)
-}
-
-// reader returns query prepared on the pool of PocketBase's reads.
-func (st *statements) reader(query string) (*sql.Stmt, error) {
-	return st.prepare(st.app.ConcurrentDB(), query)
 }
 
 func (st *statements) prepare(b dbx.Builder, query string) (*sql.Stmt, error) {

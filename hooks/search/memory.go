@@ -382,7 +382,7 @@ func (s *snapshot) score(matches []match, limit int) []scoredDoc {
 		}
 	}
 	next := make([]int, len(matches)) // each list's first posting not yet merged
-	best := make([]scoredDoc, 0, limit+1)
+	best := make([]scoredDoc, 0, min(limit, len(s.docs))+1)
 	for {
 		d := int32(math.MaxInt32)
 		for i, m := range matches {

@@ -146,6 +146,76 @@ func TestIndexRanksAsFTS5Does(t *testing.T) {
 	}
 }
 
+// The best few of the one-pass merge are the first few of ranking every
+// match, as the search ranked them before: every score, and ties by rowid,
+// at every limit, with unapproved quotes among the matches and many ties.
+func TestScoreKeepsTheBestOfTheFullRanking(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for round := range 200 {
+		s := &snapshot{avgdl: 6}
+		for range 1 + rng.IntN(60) {
+			s.docs = append(s.docs, doc{tokens: 4 + rng.IntN(3), approved: rng.IntN(5) > 0})
+		}
+		matches := make([]match, 1+rng.IntN(4))
+		for i := range matches {
+			for d := range s.docs {
+				if rng.IntN(3) == 0 {
+					p := posting{doc: int32(d), content: int32(rng.IntN(2)), speaker: int32(rng.IntN(2))}
+					if p.content+p.speaker == 0 {
+						p.content = 1
+					}
+					matches[i].docs = append(matches[i].docs, p)
+				}
+			}
+		}
+		all := rankAll(s, matches)
+		for _, limit := range []int{1, 2, 3, 5, len(s.docs), len(s.docs) + 1} {
+			want := all[:min(limit, len(all))]
+			if got := s.score(matches, limit); !slices.Equal(got, want) {
+				t.Fatalf("round %d, limit %d: expected %v, got %v", round, limit, want, got)
+			}
+		}
+	}
+}
+
+// rankAll is the ranking before the one-pass merge: every approved match
+// scored from a map, then all of them sorted.
+func rankAll(s *snapshot, matches []match) []scoredDoc {
+	n := float64(len(s.docs))
+	freqs := map[int32][]float64{}
+	for i, m := range matches {
+		for _, p := range m.docs {
+			if freqs[p.doc] == nil {
+				freqs[p.doc] = make([]float64, len(matches))
+			}
+			freqs[p.doc][i] += float64(p.content)*contentWeight + float64(p.speaker)*speakerWeight
+		}
+	}
+	idf := make([]float64, len(matches))
+	for i, m := range matches {
+		hits := float64(len(m.docs))
+		if idf[i] = math.Log((n - hits + 0.5) / (hits + 0.5)); idf[i] <= 0 {
+			idf[i] = 1e-6
+		}
+	}
+	var out []scoredDoc
+	for d, f := range freqs {
+		if !s.docs[d].approved {
+			continue
+		}
+		norm := bm25K1 * (1 - bm25B + bm25B*float64(s.docs[d].tokens)/s.avgdl)
+		score := 0.0
+		for i := range matches {
+			score += idf[i] * (f[i] * (bm25K1 + 1)) / (f[i] + norm)
+		}
+		out = append(out, scoredDoc{d, score})
+	}
+	slices.SortFunc(out, func(a, b scoredDoc) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.doc, b.doc))
+	})
+	return out
+}
+
 // A search loads the copy once, keeps it while nothing is written, and
 // sees every write at once.
 func TestIndexLoadsAgainOnlyAfterAWrite(t *testing.T) {
