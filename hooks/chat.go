@@ -278,6 +278,17 @@ func (s *ChatService) Ask(e *core.RequestEvent, content, key string) (*Answer, e
 	// grown already; it does not use the request's context, so it is made
 	// and saved even if the client goes away meanwhile.
 	g := newGeneration(false)
+	defer func() {
+		// A panic is a bug; PocketBase logs it and answers 500. The request
+		// is failed and refunded now, not left pending (counted, its key
+		// "running") until the next start repairs it.
+		if r := recover(); r != nil {
+			if acc.question.GetString("status") == statusPending {
+				s.fail(acc, g, "", fmt.Errorf("panic: %v", r))
+			}
+			panic(r)
+		}
+	}()
 	s.generate(acc, g)
 	g.quota.WriteHeaders(e.Response.Header())
 	if g.err != nil {

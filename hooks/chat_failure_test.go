@@ -3,6 +3,7 @@ package hooks
 import (
 	"stovebot/hooks/upstream/upstreamtest"
 
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,5 +153,41 @@ func TestChatRefusesBadRequests(t *testing.T) {
 	}
 	if res, _ := do(t, "GET", srv.URL+"/api/chat/quota", "", ""); res.StatusCode != 401 {
 		t.Fatalf("expected the quota to need a token, got %d", res.StatusCode)
+	}
+}
+
+// panicTransport is an upstream call with a bug in it.
+type panicTransport struct{}
+
+func (panicTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	panic("a bug in the upstream call")
+}
+
+// A panic while a JSON answer is made answers 500 and fails and refunds
+// the request at once; the server keeps serving.
+func TestChatPanicInAJSONAnswerFailsTheRequest(t *testing.T) {
+	t.Parallel()
+	f := upstreamtest.NewServer(t)
+	app := onlineApp(t, f, func(c *Config) { c.HTTPClient = &http.Client{Transport: panicTransport{}} })
+	defer app.Cleanup()
+	user := newUser(t, app, "buggy@example.com")
+	srv := startServer(t, app)
+	tok := authToken(t, user)
+
+	res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"버그"}`, "Idempotency-Key", "k-panic")
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("expected 500, got %d: %s", res.StatusCode, body)
+	}
+	recs := chatRecords(t, app, user.Id)
+	if len(recs) != 1 || recs[0].GetString("status") != statusFailed {
+		t.Fatalf("expected the question failed, got %d records", len(recs))
+	}
+	res, body = do(t, "GET", srv.URL+"/api/chat/quota", tok, "")
+	if res.StatusCode != 200 || !strings.Contains(body, `"used":0`) {
+		t.Fatalf("expected the request refunded, got %d %s", res.StatusCode, body)
+	}
+	// the key is not left "running": the same request runs anew (and fails again)
+	if res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"버그"}`, "Idempotency-Key", "k-panic"); res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("expected the key to run anew, got %d: %s", res.StatusCode, body)
 	}
 }
