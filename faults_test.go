@@ -139,6 +139,23 @@ func streamUntilFirstDelta(t testing.TB, url, token string) *bufio.Scanner {
 	return nil
 }
 
+// expectExitWithAnswerDone waits for p's clean exit after SIGTERM and
+// checks that the one question in dir and its answer are done.
+func expectExitWithAnswerDone(t *testing.T, p *proc, dir string) {
+	t.Helper()
+	if err := <-p.done; err != nil {
+		t.Fatalf("expected a clean exit, got %v\n%s", err, p.logs.String())
+	}
+	p.done <- nil
+
+	app := openData(t, dir)
+	var statuses []string
+	app.DB().Select("status").From("chats").OrderBy("created").Column(&statuses)
+	if strings.Join(statuses, ",") != "done,done" {
+		t.Fatalf("expected the question and its answer done, got %v", statuses)
+	}
+}
+
 func TestSIGTERMLetsARunningStreamFinish(t *testing.T) {
 	t.Parallel()
 	f := upstreamtest.NewServer(t)
@@ -164,17 +181,7 @@ func TestSIGTERMLetsARunningStreamFinish(t *testing.T) {
 	if len(events) == 0 || events[len(events)-1] != "done" {
 		t.Fatalf("expected the stream to finish with done, got %v", events)
 	}
-	if err := <-p.done; err != nil {
-		t.Fatalf("expected a clean exit, got %v\n%s", err, p.logs.String())
-	}
-	p.done <- nil
-
-	app := openData(t, dir)
-	var statuses []string
-	app.DB().Select("status").From("chats").OrderBy("created").Column(&statuses)
-	if strings.Join(statuses, ",") != "done,done" {
-		t.Fatalf("expected the question and its answer done, got %v", statuses)
-	}
+	expectExitWithAnswerDone(t, p, dir)
 }
 
 // A JSON answer is made on its handler's goroutine: a stopping server
@@ -203,17 +210,7 @@ func TestSIGTERMLetsARunningJSONAnswerFinish(t *testing.T) {
 	if code := <-answered; code != 201 {
 		t.Fatalf("expected 201 for the answer that was running, got %d", code)
 	}
-	if err := <-p.done; err != nil {
-		t.Fatalf("expected a clean exit, got %v\n%s", err, p.logs.String())
-	}
-	p.done <- nil
-
-	app := openData(t, dir)
-	var statuses []string
-	app.DB().Select("status").From("chats").OrderBy("created").Column(&statuses)
-	if strings.Join(statuses, ",") != "done,done" {
-		t.Fatalf("expected the question and its answer done, got %v", statuses)
-	}
+	expectExitWithAnswerDone(t, p, dir)
 }
 
 func TestSIGTERMFailsAStreamThatOutlastsTheGrace(t *testing.T) {
