@@ -198,11 +198,7 @@ func TestSIGTERMLetsARunningJSONAnswerFinish(t *testing.T) {
 		code, _ := call(context.Background(), "POST", p.URL+"/api/chat", token, `{"content":"끝까지"}`, nil)
 		answered <- code
 	}()
-	for deadline := time.Now().Add(10 * time.Second); len(f.Received()) == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the question did not reach the upstream")
-		}
-	}
+	f.WaitForRequests(t, 1) // the question reached the upstream
 
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	time.Sleep(300 * time.Millisecond)

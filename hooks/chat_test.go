@@ -243,12 +243,8 @@ func TestChatJSONAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 		}
 		done <- err
 	}()
-	for deadline := time.Now().Add(5 * time.Second); len(f.Received()) == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the question did not reach the upstream")
-		}
-	}
-	cancel() // the client goes away while the upstream answers
+	f.WaitForRequests(t, 1) // the question reached the upstream
+	cancel()                // the client goes away while the upstream answers
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("expected the client's request to end canceled, got %v", err)
 	}

@@ -108,6 +108,17 @@ func (f *Server) Received() []Request {
 	return append([]Request(nil), f.requests...)
 }
 
+// WaitForRequests waits until n chat completion requests have arrived,
+// and fails t after 10 s.
+func (f *Server) WaitForRequests(t testing.TB, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); len(f.Received()) < n; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("expected %d upstream requests within 10 s, got %d", n, len(f.Received()))
+		}
+	}
+}
+
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/models" {
 		w.Header().Set("Content-Type", "application/json")
