@@ -279,13 +279,10 @@ func (s *ChatService) Ask(e *core.RequestEvent, content, key string) (*Answer, e
 	// and saved even if the client goes away meanwhile.
 	g := newGeneration(false)
 	defer func() {
-		// A panic is a bug; PocketBase logs it and answers 500. The request
-		// is failed and refunded now, not left pending (counted, its key
-		// "running") until the next start repairs it.
+		// A panic is a bug: the request is ended here, then PocketBase
+		// logs the panic and answers 500.
 		if r := recover(); r != nil {
-			if acc.question.GetString("status") == statusPending {
-				s.fail(acc, g, "", fmt.Errorf("panic: %v", r))
-			}
+			s.failPanicked(acc, g, r)
 			panic(r)
 		}
 	}()

@@ -3,11 +3,15 @@ package hooks
 import (
 	"stovebot/hooks/upstream/upstreamtest"
 
+	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 func TestChatUpstreamFailuresAreNotCharged(t *testing.T) {
@@ -189,5 +193,79 @@ func TestChatPanicInAJSONAnswerFailsTheRequest(t *testing.T) {
 	// the key is not left "running": the same request runs anew (and fails again)
 	if res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"버그"}`, "Idempotency-Key", "k-panic"); res.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("expected the key to run anew, got %d: %s", res.StatusCode, body)
+	}
+}
+
+// panicMidStream answers a streaming upstream call with one piece, then
+// panics while the body is read: a bug in the middle of a stream.
+type panicMidStream struct{}
+
+func (panicMidStream) RoundTrip(r *http.Request) (*http.Response, error) {
+	piece := `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"백승수 단장의 "}}]}` + "\n\n"
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"text/event-stream"}},
+		Body:       io.NopCloser(&panicAfter{rest: piece}),
+		Request:    r,
+	}, nil
+}
+
+type panicAfter struct{ rest string }
+
+func (p *panicAfter) Read(b []byte) (int, error) {
+	if p.rest == "" {
+		panic("a bug in the middle of a stream")
+	}
+	n := copy(b, p.rest)
+	p.rest = p.rest[n:]
+	return n, nil
+}
+
+// A panic while a stream's answer is made (on a goroutine no handler
+// recovers) ends that request with an error event, fails and refunds it,
+// keeps the text streamed so far, and leaves the server serving.
+func TestChatPanicInAStreamFailsTheRequest(t *testing.T) {
+	t.Parallel()
+	f := upstreamtest.NewServer(t)
+	app := onlineApp(t, f, func(c *Config) { c.HTTPClient = &http.Client{Transport: panicMidStream{}} })
+	defer app.Cleanup()
+	user := newUser(t, app, "buggy-stream@example.com")
+	srv := startServer(t, app)
+	tok := authToken(t, user)
+
+	_, next := openStream(t, context.Background(), srv.URL+"/api/chat", tok, `{"content":"버그"}`, "Idempotency-Key", "k-stream-panic")
+	var events []sseEvent
+	for ev, ok := next(); ok; ev, ok = next() {
+		events = append(events, ev)
+	}
+	if len(events) < 2 || events[0].name != "chat" {
+		t.Fatalf("expected the chat event first, got %+v", events)
+	}
+	last := events[len(events)-1]
+	if last.name != "error" || !strings.Contains(last.data, `"status":500`) || !strings.Contains(last.data, `"remaining":5`) {
+		t.Fatalf("expected an error event with status 500 and the refunded quota, got %+v", last)
+	}
+	var question, reply *core.Record
+	for _, r := range chatRecords(t, app, user.Id) {
+		if r.GetString("role") == roleAssistant {
+			reply = r
+		} else {
+			question = r
+		}
+	}
+	if question == nil || question.GetString("status") != statusFailed {
+		t.Fatalf("expected the question failed, got %v", question)
+	}
+	if reply == nil || reply.GetString("status") != statusFailed || reply.GetString("content") != "백승수 단장의 " || question.GetString("reply") != reply.Id {
+		t.Fatalf("expected the streamed text kept as a failed answer, got %v", reply)
+	}
+	// the server still serves, and the key is free again
+	res, body := do(t, "GET", srv.URL+"/api/chat/quota", tok, "")
+	if res.StatusCode != 200 || !strings.Contains(body, `"used":0`) {
+		t.Fatalf("expected the request refunded, got %d %s", res.StatusCode, body)
+	}
+	res, _ = openStream(t, context.Background(), srv.URL+"/api/chat", tok, `{"content":"버그"}`, "Idempotency-Key", "k-stream-panic")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("expected the key to run anew, got %d", res.StatusCode)
 	}
 }

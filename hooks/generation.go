@@ -2,8 +2,10 @@ package hooks
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -67,9 +69,32 @@ func (s *ChatService) start(acc *accepted) *generation {
 	go func() {
 		defer s.running.done()
 		defer close(g.done)
+		defer func() {
+			// No handler recovers this goroutine: a panic would end the
+			// process and every other request with it.
+			if r := recover(); r != nil {
+				s.app.Logger().Error("chat: panic while making an answer", "question", acc.question.Id, "panic", r, "stack", string(debug.Stack()))
+				s.failPanicked(acc, g, r)
+			}
+		}()
 		s.generate(acc, g)
 	}()
 	return g
+}
+
+// failPanicked ends a request whose answer panicked (a bug). A question
+// still pending is failed and refunded now, with the text made so far,
+// rather than left counted, and its Idempotency-Key "running", until the
+// next start repairs it. g's error is a 500 unless the answer was saved.
+func (s *ChatService) failPanicked(acc *accepted, g *generation, r any) {
+	if acc.question.GetString("status") == statusPending {
+		s.fail(acc, g, g.since(0), fmt.Errorf("panic: %v", r))
+		return
+	}
+	if g.reply == nil && g.err == nil {
+		g.err = router.NewInternalServerError("Something went wrong on our side.", nil)
+		g.quota = acc.quota
+	}
 }
 
 func (s *ChatService) generate(acc *accepted, g *generation) {
