@@ -49,6 +49,12 @@ func TestLegacyJoin(t *testing.T) {
 			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
 		},
 		{
+			Name: "a taken email in another case", Method: http.MethodPost, URL: "/accounts/join",
+			Body:           strings.NewReader(`{"email":"Alice@Example.COM","password":"password123"}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"email":{"code":"validation_not_unique"`},
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
+		},
+		{
 			Name: "a bad email", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`{"email":"not-an-email","password":"password123"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"email":{"code":"validation_is_email"`},
@@ -177,6 +183,11 @@ func TestLegacyLogin(t *testing.T) {
 					t.Fatalf("expected the token to sign in alice, got %v", err)
 				}
 			},
+		},
+		{
+			Name: "the email's case does not matter", Method: http.MethodPost, URL: "/accounts/login",
+			Body:           strings.NewReader(`{"email":"ALICE@example.com","password":"password123"}`),
+			ExpectedStatus: 200, ExpectedContent: []string{`"token":"`, `"id":"` + legacyAliceID + `"`, `"email":"alice@example.com"`},
 		},
 		{
 			Name: "a wrong password", Method: http.MethodPost, URL: "/accounts/login",

@@ -65,6 +65,16 @@ func TestSignInRecordsLastLoginAndIP(t *testing.T) {
 			AfterTestFunc:      dbSignIn(testClientIP),
 		},
 		{
+			Name:            "password sign-in with the email in another case",
+			Method:          http.MethodPost,
+			URL:             "/api/collections/users/auth-with-password",
+			Body:            jsonBody(`{"identity":"Fresh@EXAMPLE.com","password":"password123"}`),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"token":`, `"email":"fresh@example.com"`},
+			TestAppFactory:  appWithFreshUser,
+			AfterTestFunc:   dbSignIn(testClientIP),
+		},
+		{
 			Name:            "X-Forwarded-For is ignored without a trusted proxy",
 			Method:          http.MethodPost,
 			URL:             "/api/collections/users/auth-with-password",

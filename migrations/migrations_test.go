@@ -1,13 +1,16 @@
 package migrations
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/dbutils"
 )
 
 // ownMigrations are the migrations of this package, in the order they run
@@ -86,6 +89,9 @@ func checkDataModel(t *testing.T, app core.App) {
 	}
 	if users.Fields.GetByName("name") != nil || users.Fields.GetByName("avatar") != nil {
 		t.Fatal("expected users.name and users.avatar to be replaced by nickname")
+	}
+	if collate := emailCollation(t, app); collate != EmailCollation {
+		t.Fatalf("expected the email index of users to be %s, got %q", EmailCollation, collate)
 	}
 	chats, _ := app.FindCollectionByNameOrId(ChatsCollection)
 	if idx := chats.GetIndex("idx_chats_user_created"); !strings.Contains(idx, "`user`, `created`") {
@@ -299,5 +305,74 @@ func TestChatCountsBackfilled(t *testing.T) {
 	}
 	if chats != 3 || questions != 2 {
 		t.Fatalf("expected 3 chats and 2 questions, got %d and %d", chats, questions)
+	}
+}
+
+// emailCollation returns the collation of the users' unique email index.
+func emailCollation(t *testing.T, app core.App) string {
+	t.Helper()
+	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, ok := dbutils.FindSingleColumnUniqueIndex(users.Indexes, core.FieldNameEmail)
+	if !ok {
+		t.Fatal("expected a unique email index on users")
+	}
+	return strings.ToUpper(index.Columns[0].Collate)
+}
+
+func TestEmailsMatchWithoutCase(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	checkWorking(t, app, "Fan@Example.com")
+	if _, err := app.FindAuthRecordByEmail(UsersCollection, "fan@example.COM"); err != nil {
+		t.Fatalf("expected the account found by its email in another case: %v", err)
+	}
+	users, _ := app.FindCollectionByNameOrId(UsersCollection)
+	twin := core.NewRecord(users)
+	twin.SetEmail("FAN@example.com")
+	twin.SetPassword("password123")
+	err := app.Save(twin)
+	var verrs validation.Errors
+	if !errors.As(err, &verrs) || verrs["email"] == nil {
+		t.Fatalf("expected a second account differing only in case to be refused on email, got %v", err)
+	}
+}
+
+// Accounts that differ only in the case of their email keep the index
+// case-sensitive (it could not be built); once they are resolved, the
+// migration's step makes it NOCASE.
+func TestEmailIndexWaitsForAccountsDifferingInCase(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	if err := SetEmailCollation(app, ""); err != nil {
+		t.Fatal(err)
+	}
+	checkWorking(t, app, "twin@example.com")
+	checkWorking(t, app, "Twin@Example.com")
+	if err := SetEmailCollation(app, EmailCollation); err != nil {
+		t.Fatalf("expected no error with the clash, got %v", err)
+	}
+	if collate := emailCollation(t, app); collate != "" {
+		t.Fatalf("expected the index left case-sensitive, got %q", collate)
+	}
+	clashes, err := emailsDifferingInCase(app)
+	if err != nil || len(clashes) != 1 || !strings.EqualFold(clashes[0], "twin@example.com") {
+		t.Fatalf("expected the clash named, got %v (%v)", clashes, err)
+	}
+
+	twin, err := app.FindAuthRecordByEmail(UsersCollection, "Twin@Example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(twin); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetEmailCollation(app, EmailCollation); err != nil {
+		t.Fatal(err)
+	}
+	if collate := emailCollation(t, app); collate != EmailCollation {
+		t.Fatalf("expected the index %s once the clash is gone, got %q", EmailCollation, collate)
 	}
 }
