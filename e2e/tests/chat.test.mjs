@@ -1,6 +1,6 @@
 // Chat in a real browser: sign up, a streamed answer that grows before it
 // is done, the count going down, a failed answer retried with the same
-// Idempotency-Key, history after a reload, the limit state, delete, and
+// Idempotency-Key (replacing the failed attempt), history after a reload, the limit state, delete, and
 // older pages loaded at the top.
 
 import { test, before, after } from 'node:test';
@@ -174,9 +174,11 @@ test('a reload keeps the session, the history and the count', async () => {
   await page.locator('.turns .a-bubble[data-state="done"]').first().waitFor();
   const questions = await page.locator('.q-bubble').allTextContents();
   assert.ok(questions.includes('백승수 단장의 명대사를 알려줘'), `history: ${questions}`);
-  assert.ok(questions.includes('FAIL-ONCE 핑계에 관한 대사'), `history: ${questions}`);
+  // the retried question once, answered: the failed attempt was replaced
+  assert.equal(questions.filter((q) => q === 'FAIL-ONCE 핑계에 관한 대사').length, 1, `history: ${questions}`);
   // newest at the bottom
   assert.equal(questions[questions.length - 1], 'FAIL-ONCE 핑계에 관한 대사');
+  assert.equal(await lastTurn().locator('.a-bubble').getAttribute('data-state'), 'done');
   const first = page.locator('.turn', { hasText: '백승수 단장의 명대사를 알려줘' }).first();
   assert.equal(await first.locator('.a-bubble strong').first().textContent(), '백승수');
   await page.waitForFunction(() => document.querySelector('.rail .quota-value')?.textContent === '3 / 5');
@@ -335,6 +337,11 @@ test('a reload in the middle of an answer shows it once finished; a cut answer k
   assert.match(await cut.locator('.a-bubble').textContent(), /자세한 건/);
   assert.equal(await cut.locator('.a-note .fail').count(), 0);
   await p.waitForFunction(() => document.querySelector('.rail .quota-value')?.textContent === '3 / 5');
+  // after a reload the cut attempt is gone: one turn, with the whole answer
+  await p.reload();
+  await cut.locator('.a-bubble[data-state="done"]').waitFor({ timeout: 20000 });
+  assert.equal(await cut.count(), 1);
+  assert.match(await cut.locator('.a-bubble').textContent(), /자세한 건/);
   assert.deepEqual(p.errors, []);
   await p.context().close();
 });

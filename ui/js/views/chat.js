@@ -226,6 +226,17 @@ export function chatView(root) {
     window.scrollTo(0, document.documentElement.scrollHeight);
   }
 
+  // A turn shows the question saved last. A retry's question replaces the
+  // failed one on the server too: that one (and its partial answer) is
+  // deleted once the new one is saved, so a reload shows the turn once.
+  function adopt(turn, id) {
+    const failedId = turn.dataset.id;
+    turn.dataset.id = id;
+    if (failedId && failedId !== id) {
+      request(`/api/collections/chats/records/${encodeURIComponent(failedId)}`, { method: 'DELETE' }).catch(() => {});
+    }
+  }
+
   async function ask(content, turn = null, key = newIdempotencyKey()) {
     if (state.sending) return;
     state.sending = true;
@@ -269,7 +280,7 @@ export function chatView(root) {
         const body = type.includes('json') ? await res.json().catch(() => null) : null;
         if (res.ok && body && body.reply) { // a replay: the first result, as JSON
           if (body.quota) setQuota(body.quota);
-          turn.dataset.id = body.chat.id;
+          adopt(turn, body.chat.id);
           text = body.reply.content;
           paint('done');
           return;
@@ -294,7 +305,7 @@ export function chatView(root) {
       for await (const ev of readEvents(res)) {
         if (ev.event === 'chat') {
           if (ev.data.quota) setQuota(ev.data.quota);
-          if (ev.data.chat) turn.dataset.id = ev.data.chat.id;
+          if (ev.data.chat) adopt(turn, ev.data.chat.id);
         } else if (ev.event === 'delta') {
           text += ev.data.content || '';
           if (!frame) frame = requestAnimationFrame(() => paint('streaming'));
