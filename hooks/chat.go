@@ -81,6 +81,7 @@ type accepted struct {
 	day      string // the local day it was counted on, for a refund
 	key      string // its Idempotency-Key, or ""
 	stream   bool
+	settled  bool // its outcome (answer saved, or failure and refund) has committed
 
 	// what goes upstream, or why it could not be assembled
 	prompt    []upstream.Message
@@ -283,6 +284,7 @@ func (s *ChatService) Ask(e *core.RequestEvent, content, key string) (*Answer, e
 		// logs the panic and answers 500.
 		if r := recover(); r != nil {
 			s.failPanicked(acc, g, r)
+			g.quota.WriteHeaders(e.Response.Header())
 			panic(r)
 		}
 	}()

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"stovebot/migrations"
 )
 
 func TestChatUpstreamFailuresAreNotCharged(t *testing.T) {
@@ -267,5 +269,83 @@ func TestChatPanicInAStreamFailsTheRequest(t *testing.T) {
 	res, _ = openStream(t, context.Background(), srv.URL+"/api/chat", tok, `{"content":"버그"}`, "Idempotency-Key", "k-stream-panic")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("expected the key to run anew, got %d", res.StatusCode)
+	}
+}
+
+// A panic later in a stream's life: after its answer was saved (in an
+// after-save hook, as a plugin could bind), the client still gets done; a
+// second panic while the first one's failure is saved still ends the
+// request with an error event, after the refund, and the server serves on.
+func TestChatPanicsLaterInAStream(t *testing.T) {
+	t.Parallel()
+	scenarios := []struct {
+		name      string
+		transport http.RoundTripper // nil: the fake upstream
+		hook      func(app core.App)
+		last      string // the stream's last event
+		status    string // the question's status after
+		used      string // the quota's count after
+	}{
+		{
+			name: "after the answer is saved",
+			hook: func(app core.App) {
+				app.OnRecordAfterCreateSuccess(migrations.ChatsCollection).BindFunc(func(e *core.RecordEvent) error {
+					if e.Record.GetString("role") == roleAssistant {
+						panic("a bug in an after-save hook")
+					}
+					return e.Next()
+				})
+			},
+			last: "done", status: statusDone, used: `"used":1`,
+		},
+		{
+			name:      "while the failure of a first panic is saved",
+			transport: panicMidStream{},
+			hook: func(app core.App) {
+				app.OnRecordAfterUpdateSuccess(migrations.ChatsCollection).BindFunc(func(e *core.RecordEvent) error {
+					if e.Record.GetString("status") == statusFailed {
+						panic("a second bug")
+					}
+					return e.Next()
+				})
+			},
+			last: "error", status: statusFailed, used: `"used":0`,
+		},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
+			f := upstreamtest.NewServer(t)
+			app := onlineApp(t, f, func(c *Config) {
+				if sc.transport != nil {
+					c.HTTPClient = &http.Client{Transport: sc.transport}
+				}
+			})
+			defer app.Cleanup()
+			sc.hook(app)
+			user := newUser(t, app, "panics@example.com")
+			srv := startServer(t, app)
+			tok := authToken(t, user)
+
+			_, next := openStream(t, context.Background(), srv.URL+"/api/chat", tok, `{"content":"버그"}`)
+			var last sseEvent
+			for ev, ok := next(); ok; ev, ok = next() {
+				last = ev
+			}
+			if last.name != sc.last {
+				t.Fatalf("expected the stream to end with %s, got %+v", sc.last, last)
+			}
+			if sc.last == "error" && (!strings.Contains(last.data, `"status":500`) || !strings.Contains(last.data, `"remaining":5`)) {
+				t.Fatalf("expected a 500 with the quota after the refund, got %s", last.data)
+			}
+			for _, r := range chatRecords(t, app, user.Id) {
+				if r.GetString("role") == roleUser && r.GetString("status") != sc.status {
+					t.Fatalf("expected the question %s, got %s", sc.status, r.GetString("status"))
+				}
+			}
+			if res, body := do(t, "GET", srv.URL+"/api/chat/quota", tok, ""); res.StatusCode != 200 || !strings.Contains(body, sc.used) {
+				t.Fatalf("expected %s, got %d %s", sc.used, res.StatusCode, body)
+			}
+		})
 	}
 }

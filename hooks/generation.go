@@ -82,18 +82,38 @@ func (s *ChatService) start(acc *accepted) *generation {
 	return g
 }
 
-// failPanicked ends a request whose answer panicked (a bug). A question
-// still pending is failed and refunded now, with the text made so far,
-// rather than left counted, and its Idempotency-Key "running", until the
-// next start repairs it. g's error is a 500 unless the answer was saved.
+// failPanicked ends a request whose answer panicked (a bug). Unless its
+// outcome has committed, it is failed and refunded now, with the text made
+// so far, rather than left counted, and its Idempotency-Key "running",
+// until the next start repairs it. g's error is then a 500, unless the
+// answer was saved. A second panic while failing is logged, not raised.
 func (s *ChatService) failPanicked(acc *accepted, g *generation, r any) {
-	if acc.question.GetString("status") == statusPending {
+	defer func() {
+		if r2 := recover(); r2 != nil {
+			s.app.Logger().Error("chat: panic while failing a request after a panic", "question", acc.question.Id, "panic", r2)
+			s.internalError(acc, g)
+		}
+	}()
+	if !acc.settled {
+		// undo what a rolled-back transaction of succeed or fail set
+		acc.question.Set("status", statusPending)
+		acc.question.Set("reply", "")
 		s.fail(acc, g, g.since(0), fmt.Errorf("panic: %v", r))
 		return
 	}
-	if g.reply == nil && g.err == nil {
-		g.err = router.NewInternalServerError("Something went wrong on our side.", nil)
-		g.quota = acc.quota
+	s.internalError(acc, g)
+}
+
+// internalError makes g's outcome a 500 unless it already has one (a
+// saved answer or an error), with the quota as it now is.
+func (s *ChatService) internalError(acc *accepted, g *generation) {
+	if g.reply != nil || g.err != nil {
+		return
+	}
+	g.err = router.NewInternalServerError("Something went wrong on our side.", nil)
+	g.quota = acc.quota
+	if q, err := quotaStatus(s.app.DB(), s.cfg, acc.user, s.cfg.Now()); err == nil {
+		g.quota = q
 	}
 }
 
@@ -178,6 +198,7 @@ func (s *ChatService) succeed(acc *accepted, g *generation, res upstream.Result)
 		acc.question.Set("reply", "")
 		return err
 	}
+	acc.settled = true
 	g.reply, g.quota = reply, acc.quota
 	announce(s.app, core.ModelEventTypeCreate, reply)
 	announce(s.app, core.ModelEventTypeUpdate, acc.question)
@@ -237,6 +258,7 @@ func (s *ChatService) fail(acc *accepted, g *generation, partial string, cause e
 	if err != nil {
 		s.app.Logger().Error("chat: saving a failure", "question", acc.question.Id, "error", err)
 	} else {
+		acc.settled = true
 		announce(s.app, core.ModelEventTypeCreate, reply)
 		announce(s.app, core.ModelEventTypeUpdate, acc.question)
 	}
