@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
 	"stovebot/hooks/upstream"
+	"stovebot/migrations"
 )
 
 // NewDoctorCommand returns `doctor`: it checks the configuration, the data
@@ -61,6 +63,7 @@ func Doctor(ctx context.Context, app core.App, cfg *Config, w io.Writer) int {
 		err = fmt.Errorf("applying migrations: %w", err)
 	}
 	report("database", err, "migrations applied")
+	report("emails", checkEmailCase(app), "matched without regard to case")
 
 	if !cfg.UpstreamEnabled() {
 		var n int
@@ -96,6 +99,25 @@ func checkDataDir(app core.App) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(filepath.Clean(name))
+}
+
+// checkEmailCase reports an email index left case-sensitive (see
+// migrations.SetEmailCollation), naming the accounts that keep it so.
+func checkEmailCase(app core.App) error {
+	collate, err := migrations.EmailIndexCollation(app)
+	if err != nil || collate == migrations.EmailCollation {
+		return err
+	}
+	const fix = "add COLLATE NOCASE to the email index of users in the dashboard"
+	clashes, err := migrations.EmailsDifferingInCase(app)
+	if err != nil {
+		return err
+	}
+	if len(clashes) > 0 {
+		return fmt.Errorf("matched with their case, because accounts differ only in it (%s); resolve them, then %s",
+			strings.Join(clashes, ", "), fix)
+	}
+	return fmt.Errorf("matched with their case; %s", fix)
 }
 
 // explainUpstream turns an upstream error into advice, without its body.

@@ -7,6 +7,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"stovebot/migrations"
 )
 
 func TestDoctor(t *testing.T) {
@@ -19,7 +21,7 @@ func TestDoctor(t *testing.T) {
 		problems int
 		expect   []string
 	}{
-		{"offline", "", func(c *Config) {}, 0, []string{"ok   upstream", "answering offline from 0 approved quotes"}},
+		{"offline", "", func(c *Config) {}, 0, []string{"ok   emails", "ok   upstream", "answering offline from 0 approved quotes"}},
 		{"healthy upstream", "", func(c *Config) { c.OpenAIBaseURL, c.OpenAIKey, c.Model = f.URL, testAPIKey, "gpt-test" }, 0,
 			[]string{"ok   models", "serves gpt-test", "ok   completion"}},
 		{"unknown model", "", func(c *Config) { c.OpenAIBaseURL, c.Model = f.URL, "gpt-missing" }, 1,
@@ -49,5 +51,26 @@ func TestDoctor(t *testing.T) {
 		if strings.Contains(out.String(), testAPIKey) || strings.Contains(out.String(), upstreamtest.SecretBody) {
 			t.Fatalf("%s: the report leaks the key or the upstream body:\n%s", s.name, out.String())
 		}
+	}
+}
+
+// An email index left case-sensitive by accounts that differ only in case
+// is a problem that names them.
+func TestDoctorReportsEmailsMatchedWithCase(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t)
+	defer app.Cleanup()
+	if err := migrations.SetEmailCollation(app, ""); err != nil {
+		t.Fatal(err)
+	}
+	newUser(t, app, "twin@example.com")
+	newUser(t, app, "Twin@Example.com")
+	cfg := testConfig()
+	var out bytes.Buffer
+	if n := Doctor(context.Background(), app, &cfg, &out); n != 1 {
+		t.Fatalf("expected 1 problem, got %d:\n%s", n, out.String())
+	}
+	if !strings.Contains(out.String(), "FAIL emails") || !strings.Contains(strings.ToLower(out.String()), "twin@example.com") {
+		t.Fatalf("expected the clash named, got:\n%s", out.String())
 	}
 }

@@ -30,6 +30,7 @@ func bindUserHooks(app core.App) {
 	app.OnRecordUpdate(migrations.UsersCollection).BindFunc(defaultNickname)
 	app.OnRecordAuthRequest(migrations.UsersCollection).BindFunc(recordSignIn)
 	app.OnRecordDelete(migrations.UsersCollection).BindFunc(releaseUserData)
+	bindEmailCaseHooks(app)
 }
 
 // requireEmailForSignUp keeps the email required for password sign-up; the

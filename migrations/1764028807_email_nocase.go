@@ -1,6 +1,8 @@
 package migrations
 
 import (
+	"fmt"
+	"os"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -42,14 +44,15 @@ func SetEmailCollation(app core.App, collate string) error {
 			return nil
 		}
 		if strings.EqualFold(collate, "NOCASE") {
-			clashes, err := emailsDifferingInCase(app)
+			clashes, err := EmailsDifferingInCase(app)
 			if err != nil {
 				return err
 			}
 			if len(clashes) > 0 {
-				app.Logger().Warn("users: email addresses are still matched with their case, because some accounts differ only in it; "+
-					"resolve these, then add COLLATE NOCASE to the email index of users in the dashboard",
-					"emails", clashes)
+				msg := "users: email addresses are still matched with their case, because some accounts differ only in it; " +
+					"resolve these, then add COLLATE NOCASE to the email index of users in the dashboard"
+				app.Logger().Warn(msg, "emails", clashes)
+				fmt.Fprintf(os.Stderr, "%s: %s\n", msg, strings.Join(clashes, ", "))
 				return nil
 			}
 		}
@@ -60,9 +63,23 @@ func SetEmailCollation(app core.App, collate string) error {
 	return nil
 }
 
-// emailsDifferingInCase returns one email of each group of accounts whose
+// EmailIndexCollation returns the collation of the users' unique email
+// index ("" for SQLite's default).
+func EmailIndexCollation(app core.App) (string, error) {
+	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	if err != nil {
+		return "", err
+	}
+	index, ok := dbutils.FindSingleColumnUniqueIndex(users.Indexes, core.FieldNameEmail)
+	if !ok {
+		return "", fmt.Errorf("users has no unique email index")
+	}
+	return strings.ToUpper(index.Columns[0].Collate), nil
+}
+
+// EmailsDifferingInCase returns one email of each group of accounts whose
 // emails are equal but for case.
-func emailsDifferingInCase(app core.App) ([]string, error) {
+func EmailsDifferingInCase(app core.App) ([]string, error) {
 	var emails []string
 	err := app.DB().NewQuery(`SELECT MIN([[email]]) FROM ` + UsersCollection + `
 		WHERE [[email]] != '' GROUP BY [[email]] COLLATE NOCASE HAVING COUNT(*) > 1`).Column(&emails)

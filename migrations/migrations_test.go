@@ -10,7 +10,6 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/dbutils"
 )
 
 // ownMigrations are the migrations of this package, in the order they run
@@ -179,6 +178,9 @@ func TestMigrationsDownThenUp(t *testing.T) {
 	if app.Settings().RateLimits.Enabled {
 		t.Fatal("expected the rate limiter off after down")
 	}
+	if collate := emailCollation(t, app); collate != "" {
+		t.Fatalf("expected PocketBase's case-sensitive email index after down, got %q", collate)
+	}
 
 	applied, err := runner.Up()
 	if err != nil {
@@ -311,15 +313,11 @@ func TestChatCountsBackfilled(t *testing.T) {
 // emailCollation returns the collation of the users' unique email index.
 func emailCollation(t *testing.T, app core.App) string {
 	t.Helper()
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	collate, err := EmailIndexCollation(app)
 	if err != nil {
 		t.Fatal(err)
 	}
-	index, ok := dbutils.FindSingleColumnUniqueIndex(users.Indexes, core.FieldNameEmail)
-	if !ok {
-		t.Fatal("expected a unique email index on users")
-	}
-	return strings.ToUpper(index.Columns[0].Collate)
+	return collate
 }
 
 func TestEmailsMatchWithoutCase(t *testing.T) {
@@ -357,7 +355,7 @@ func TestEmailIndexWaitsForAccountsDifferingInCase(t *testing.T) {
 	if collate := emailCollation(t, app); collate != "" {
 		t.Fatalf("expected the index left case-sensitive, got %q", collate)
 	}
-	clashes, err := emailsDifferingInCase(app)
+	clashes, err := EmailsDifferingInCase(app)
 	if err != nil || len(clashes) != 1 || !strings.EqualFold(clashes[0], "twin@example.com") {
 		t.Fatalf("expected the clash named, got %v (%v)", clashes, err)
 	}
