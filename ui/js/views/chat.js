@@ -227,11 +227,14 @@ export function chatView(root) {
   }
 
   // A turn shows the question saved last. A retry's question replaces the
-  // failed one on the server too: that one (and its partial answer) is
-  // deleted once the new one is saved, so a reload shows the turn once.
+  // one whose failure the server reported (an error event): that one (and
+  // its partial answer) is deleted once the new one is saved, so a reload
+  // shows the turn once. A stream that merely broke off is not deleted:
+  // the server may have finished and saved its answer.
   function adopt(turn, id) {
-    const failedId = turn.dataset.id;
+    const failedId = turn.dataset.failed;
     turn.dataset.id = id;
+    delete turn.dataset.failed;
     if (failedId && failedId !== id) {
       request(`/api/collections/chats/records/${encodeURIComponent(failedId)}`, { method: 'DELETE' }).catch(() => {});
     }
@@ -315,6 +318,7 @@ export function chatView(root) {
           paint('done');
           finished = true;
         } else if (ev.event === 'error') {
+          if (turn.dataset.id) turn.dataset.failed = turn.dataset.id;
           if (ev.data.quota) setQuota(ev.data.quota);
           failed(ev.data.message || t('common.error'));
           finished = true;
