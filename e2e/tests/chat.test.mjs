@@ -185,11 +185,23 @@ test('a reload keeps the session, the history and the count', async () => {
 });
 
 test('after the fifth request the composer gives way to the limit card with a live countdown', async () => {
-  for (const q of ['인생에 관한 대사', '다행이라고 말한 장면', '마지막 화의 명대사']) {
+  const done = async (q) => page.locator('.turn', { hasText: q }).locator('.a-bubble[data-state="done"]').waitFor({ timeout: 20000 });
+  for (const q of ['인생에 관한 대사', '다행이라고 말한 장면']) {
     await ask(q);
-    await page.locator('.turn', { hasText: q }).locator('.a-bubble[data-state="done"]').waitFor({ timeout: 20000 });
+    await done(q);
   }
+  // a failed attempt (not counted), then the last request of the day
+  await ask('FAIL-ONCE 마지막 화 직전');
+  const failedTurn = page.locator('.turn', { hasText: 'FAIL-ONCE 마지막 화 직전' });
+  await failedTurn.locator('.a-note .fail').waitFor({ timeout: 20000 });
+  await ask('마지막 화의 명대사');
+  await done('마지막 화의 명대사');
   await page.locator('.limit-card').waitFor();
+  // its retry is refused by the limit: the turn stays, saying why
+  await failedTurn.getByRole('button', { name: 'Try again' }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.turn')].some((el) =>
+    el.textContent.includes('FAIL-ONCE 마지막 화 직전') && el.querySelector('.a-note .fail')?.textContent.includes('used all 5 chat requests')));
+  assert.equal(await failedTurn.count(), 1);
   assert.equal(await page.locator('button.send').isVisible(), false);
   assert.equal(await page.getByRole('textbox', { name: 'Your question' }).isVisible(), false);
   assert.equal(await quotaValue().textContent(), '0 / 5');

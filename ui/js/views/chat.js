@@ -244,6 +244,7 @@ export function chatView(root) {
     if (state.sending) return;
     state.sending = true;
     composer.paint();
+    const retrying = turn !== null;
     if (!turn) {
       turn = makeTurn(content, new Date());
       list.append(turn);
@@ -290,15 +291,20 @@ export function chatView(root) {
         }
         const err = new ApiError(res.status, body, res.headers);
         if (res.status === 401) { clearSession(); return; } // the token ended: back to sign-in
-        if (res.status === 429 || res.status === 400 || res.status === 403 || res.status === 422) {
-          // nothing was written: give the text back
+        if ([400, 403, 422, 429].includes(res.status)) {
+          // nothing was written
+          if (res.status === 429 && quota) setQuota({ ...quota, remaining: 0, used: quota.limit, reset: quota.reset });
+          if (retrying) { // the failed attempt is still saved: keep its turn, say why
+            failed(err.message || t('common.error'));
+            return;
+          }
+          // give the text back
           turn.remove();
           paintEmpty();
           if (res.status !== 429) {
             composer.setText(content);
             composer.showError(err.message);
           }
-          if (res.status === 429 && quota) setQuota({ ...quota, remaining: 0, used: quota.limit, reset: quota.reset });
           return;
         }
         failed(err.message || t('common.error'));
