@@ -25,12 +25,15 @@ import (
 const maxBodyBytes = 1 << 20
 
 // bindChatRoutes serves POST /api/chat and GET /api/chat/quota, repairs
-// requests left pending by a crash at start-up, and lets running answers
-// finish when the server stops.
+// requests left pending by a crash and recounts the site's requests of the
+// day at start-up, and lets running answers finish when the server stops.
 func bindChatRoutes(app core.App, s *ChatService) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := s.repairPending(); err != nil {
 			return fmt.Errorf("repairing pending chats: %w", err)
+		}
+		if err := syncSiteCount(s.app.DB(), s.cfg, s.cfg.Now()); err != nil {
+			return err
 		}
 		g := se.Router.Group("/api/chat")
 		// A successful chat is already on record (its chats rows and the usage

@@ -143,6 +143,25 @@ func increment(db dbx.Builder, count *sql.Stmt, user, day string, limit int) (in
 	return n, true, nil
 }
 
+// syncSiteCount sets the site's count for now's local day to the sum of the
+// users' counts. The site's counter moves only while a cap is set, so a cap
+// set during a day (a restart with the setting) would otherwise start that
+// day at 0, or at what it had counted before it was unset.
+func syncSiteCount(db dbx.Builder, cfg *Config, now time.Time) error {
+	if cfg.GlobalDailyLimit <= 0 {
+		return nil
+	}
+	_, err := db.NewQuery(`INSERT INTO ` + migrations.UsageTable + ` ([[user]], [[day]], [[count]])
+		SELECT {:site}, {:day}, COALESCE(SUM([[count]]), 0) FROM ` + migrations.UsageTable + `
+		WHERE [[day]] = {:day} AND [[user]] != {:site}
+		ON CONFLICT ([[user]], [[day]]) DO UPDATE SET [[count]] = excluded.[[count]]`).
+		Bind(dbx.Params{"site": siteWide, "day": localDay(now, cfg.Location())}).Execute()
+	if err != nil {
+		return fmt.Errorf("counting today's requests for the site: %w", err)
+	}
+	return nil
+}
+
 // refund takes back one request counted on day, for the user and the site.
 func refund(db dbx.Builder, cfg *Config, user, day string) error {
 	owners := []string{user}

@@ -6,6 +6,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pocketbase/dbx"
+
+	"stovebot/migrations"
 )
 
 // testClock is a clock a test moves by hand.
@@ -114,5 +118,36 @@ func TestDailyLimitPerUserOverrideAndSiteCap(t *testing.T) {
 	res, _ = do(t, "GET", srv.URL+"/api/chat/quota", authToken(t, other), "")
 	if res.Header.Get("X-RateLimit-Used") != "0" {
 		t.Fatalf("expected the refused user's count unchanged, got %s", res.Header.Get("X-RateLimit-Used"))
+	}
+}
+
+// A site cap set during a day (by a restart with the setting) counts the
+// requests the users made before it: the site's counter moves only while a
+// cap is set.
+func TestSiteCapCountsTheDayBeforeItWasSet(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t, func(c *Config) { c.GlobalDailyLimit = 3 })
+	defer app.Cleanup()
+	early := newUser(t, app, "early@example.com")
+	late := newUser(t, app, "late@example.com")
+	cfg := testConfig()
+	day := localDay(cfg.Now(), cfg.Location())
+	// two requests made while no cap was set, and a stale site count of 0
+	// from an earlier run with the cap
+	for _, row := range []struct {
+		user  string
+		count int
+	}{{early.Id, 2}, {siteWide, 0}, {late.Id, 0}} {
+		if _, err := app.DB().Insert(migrations.UsageTable, dbx.Params{"user": row.user, "day": day, "count": row.count}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := startServer(t, app)
+	tok := authToken(t, late)
+	if res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"hi"}`); res.StatusCode != 201 {
+		t.Fatalf("expected the third request of the day to pass, got %d %s", res.StatusCode, body)
+	}
+	if res, body := do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"hi"}`); res.StatusCode != 503 {
+		t.Fatalf("expected the fourth to meet the cap of 3, got %d %s", res.StatusCode, body)
 	}
 }
