@@ -97,6 +97,8 @@ func (s *ChatService) checkContent(content string) (string, error) {
 	case n > s.cfg.MaxChars:
 		return "", fieldError("content", "validation_max_chars",
 			fmt.Sprintf("A message can have at most %d characters; this one has %d.", s.cfg.MaxChars, n))
+	case hasControlChar(content):
+		return "", fieldError("content", "validation_control_characters", "A message cannot hold control characters such as NUL.")
 	}
 	return content, nil
 }

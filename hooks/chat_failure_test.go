@@ -131,6 +131,7 @@ func TestChatRefusesBadRequests(t *testing.T) {
 		{"missing content", tok, `{}`, nil, 400, `"content"`},
 		{"content too long", tok, `{"content":"12345678901"}`, nil, 400, "at most 10"},
 		{"content of the wrong type", tok, `{"content":42}`, nil, 400, `"content"`},
+		{"a NUL in content", tok, `{"content":"a\u0000b"}`, nil, 400, "validation_control_characters"},
 		{"stream of the wrong type", tok, `{"content":"hi","stream":"yes"}`, nil, 400, `"stream"`},
 		{"array body", tok, `["hi"]`, nil, 400, "not valid JSON"},
 		{"bad idempotency key", tok, `{"content":"hi"}`, []string{"Idempotency-Key", "has space"}, 400, "Idempotency-Key"},

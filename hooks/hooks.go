@@ -26,6 +26,7 @@ func Register(app core.App, cfg Config) error {
 	}
 	bindUserHooks(app)
 	bindQuoteHooks(app)
+	bindControlCharChecks(app)
 	bindChatHooks(app)
 	bindChatCounts(app)
 	bindProtectedFields(app)

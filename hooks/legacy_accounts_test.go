@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -46,6 +47,13 @@ func TestLegacyJoin(t *testing.T) {
 			Name: "a taken email", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`{"email":"alice@example.com","password":"password123"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"email":{"code":"validation_not_unique"`},
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
+		},
+		{
+			Name: "a NUL in a form's nickname", Method: http.MethodPost, URL: "/accounts/join",
+			Body:           strings.NewReader(`email=dave%40example.com&password=password123&nickname=%00dave`),
+			Headers:        map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
+			ExpectedStatus: 400, ExpectedContent: []string{`"nickname":{"code":"validation_control_characters"`},
 			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
 		},
 		{
@@ -188,6 +196,17 @@ func TestLegacyLogin(t *testing.T) {
 			Name: "the email's case does not matter", Method: http.MethodPost, URL: "/accounts/login",
 			Body:           strings.NewReader(`{"email":"ALICE@example.com","password":"password123"}`),
 			ExpectedStatus: 200, ExpectedContent: []string{`"token":"`, `"id":"` + legacyAliceID + `"`, `"email":"alice@example.com"`},
+		},
+		{
+			Name: "a nickname stored with a NUL before the check does not stop a sign-in", Method: http.MethodPost, URL: "/accounts/login",
+			Body: strings.NewReader(`{"email":"alice@example.com","password":"password123"}`),
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+				if _, err := app.DB().NewQuery("UPDATE users SET nickname = 'al' || char(0) || 'ice' WHERE id = {:id}").
+					Bind(dbx.Params{"id": legacyAliceID}).Execute(); err != nil {
+					t.Fatal(err)
+				}
+			},
+			ExpectedStatus: 200, ExpectedContent: []string{`"token":"`, `"last_login":"20`},
 		},
 		{
 			Name: "a wrong password", Method: http.MethodPost, URL: "/accounts/login",

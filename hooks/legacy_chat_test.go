@@ -242,6 +242,13 @@ func TestLegacyChatAsk(t *testing.T) {
 			AfterTestFunc: legacyChatCount(legacyAliceID, 3),
 		},
 		{
+			Name: "a NUL in a form's content", Method: http.MethodPost, URL: "/chat",
+			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
+			Body:           strings.NewReader(`content=a%00b`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_control_characters"`},
+			AfterTestFunc: legacyChatCount(legacyAliceID, 3),
+		},
+		{
 			Name: "content of the wrong type", Method: http.MethodPost, URL: "/chat", Headers: alice,
 			Body:           strings.NewReader(`{"content":["hello"]}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_invalid_type"`},

@@ -1,0 +1,54 @@
+package hooks
+
+import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"stovebot/migrations"
+)
+
+// Text that people type never holds control characters; a NUL or an
+// escape code in a nickname or a quote would reach every reader of the
+// quote board, and the upstream. They are refused (400, naming the field),
+// as DRF refused NUL. Tab, line feed and carriage return are text.
+
+// controlCharError is the error of a field that holds one.
+var controlCharError = validation.NewError("validation_control_characters",
+	"Control characters (such as NUL) are not allowed.")
+
+// hasControlChar reports whether s holds a C0 control character other than
+// tab, line feed and carriage return.
+func hasControlChar(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return true
+		}
+	}
+	return false
+}
+
+func bindControlCharChecks(app core.App) {
+	app.OnRecordValidate(migrations.UsersCollection, migrations.QuotesCollection).BindFunc(refuseControlChars)
+}
+
+// refuseControlChars refuses a text field of a user or a quote that is
+// set or changed to a value with a control character, whoever saves it
+// (the API, the legacy API, the dashboard, the CLI). Values already stored
+// are left alone, so an old record can still be saved.
+func refuseControlChars(e *core.RecordEvent) error {
+	errs := validation.Errors{}
+	original := e.Record.Original()
+	for _, f := range e.Record.Collection().Fields {
+		if _, ok := f.(*core.TextField); !ok {
+			continue
+		}
+		name := f.GetName()
+		if v := e.Record.GetString(name); v != original.GetString(name) && hasControlChar(v) {
+			errs[name] = controlCharError
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return e.Next()
+}
