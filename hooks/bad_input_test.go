@@ -78,7 +78,7 @@ func TestQuotesBadInput(t *testing.T) {
 			ExpectedContent: []string{`"content":{"code":"validation_required"`}, AfterTestFunc: unchanged},
 		{Name: "a NUL in content and an escape code in speaker", Body: quote(`"content":"널\u0000문자","speaker":"x\u001b[31my"`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"content":{"code":"validation_control_characters"`, `"speaker":{"code":"validation_control_characters"`},
-			AfterTestFunc: unchanged},
+			AfterTestFunc:   unchanged},
 		{Name: "tabs and line breaks are text", Body: quote(`"content":"한 줄\n두\t줄\r\n"`), ExpectedStatus: 200,
 			ExpectedContent: []string{`"content":"한 줄\n두\t줄"`}, AfterTestFunc: dbCount(migrations.QuotesCollection, 5)},
 		{Name: "content over 500 characters", Body: quote(`"content":"` + strings.Repeat("가", 501) + `"`), ExpectedStatus: 400,
