@@ -1,10 +1,12 @@
 package hooks
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -200,6 +202,41 @@ func (b *legacyBody) refuse(message string, keys ...string) {
 			b.errs[k] = validation.NewError("validation_admin_only", message)
 		}
 	}
+}
+
+// refuseChanged is refuse for fields a client may send back as it was
+// shown them (GET, edit, PUT: DRF ignored its read-only fields): a key
+// whose value equals the one in shown (an item as the API shows it) passes,
+// and changes nothing.
+func (b *legacyBody) refuseChanged(message string, shown any, keys ...string) {
+	var view map[string]any
+	if raw, err := json.Marshal(shown); err == nil {
+		_ = json.Unmarshal(raw, &view)
+	}
+	for _, k := range keys {
+		if v, ok := view[k]; ok && b.has(k) && b.same(b.data[k], v) {
+			continue
+		}
+		b.refuse(message, k)
+	}
+}
+
+// same reports whether a submitted value equals a shown one. A form's
+// values are text, and an empty one stands for null.
+func (b *legacyBody) same(submitted, shown any) bool {
+	if reflect.DeepEqual(submitted, shown) {
+		return true
+	}
+	if !b.form {
+		return false
+	}
+	text := func(v any) string {
+		if v == nil {
+			return ""
+		}
+		return fmt.Sprint(v)
+	}
+	return text(submitted) == text(shown)
 }
 
 // err is a 400 naming every field in error, or nil.

@@ -170,11 +170,12 @@ func legacyProfileUpdate(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	body.refuse("Only an administrator can set this field.", adminFields[migrations.UsersCollection]...)
 	user, err := e.App.FindRecordById(e.Auth.Collection(), e.Auth.Id)
 	if err != nil {
 		return e.NotFoundError("", err)
 	}
+	// sent back as GET /accounts/profile showed them, they change nothing
+	body.refuseChanged("Only an administrator can set this field.", newLegacyProfile(user), adminFields[migrations.UsersCollection]...)
 
 	applied := map[string]any{}
 	if body.has("nickname") {

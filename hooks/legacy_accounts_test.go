@@ -345,6 +345,17 @@ func TestLegacyProfile(t *testing.T) {
 			AfterTestFunc: legacyProfileUnchanged,
 		},
 		{
+			Name: "the profile sent back as shown, with its nickname edited", Method: http.MethodPut, URL: "/accounts/profile", Headers: legacyAuth(legacyAliceToken),
+			Body:           strings.NewReader(`{"id":"` + legacyAliceID + `","email":"alice@example.com","nickname":"Alice B.","last_login":null,"ip_address":null}`),
+			ExpectedStatus: 200, ExpectedContent: []string{`"nickname":"Alice B."`},
+		},
+		{
+			Name: "an ip_address other than the one shown", Method: http.MethodPut, URL: "/accounts/profile", Headers: legacyAuth(legacyAliceToken),
+			Body:           strings.NewReader(`{"nickname":"changed","ip_address":"203.0.113.9"}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"ip_address":{"code":"validation_admin_only"`},
+			AfterTestFunc: legacyProfileUnchanged,
+		},
+		{
 			Name: "a nickname of the wrong type", Method: http.MethodPut, URL: "/accounts/profile", Headers: legacyAuth(legacyAliceToken),
 			Body:           strings.NewReader(`{"nickname":42}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"nickname":{"code":"validation_invalid_type"`},

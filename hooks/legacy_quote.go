@@ -117,11 +117,14 @@ func legacyQuoteList(e *core.RequestEvent) error {
 }
 
 // legacyQuoteFields reads content, speaker and episode from body into q.
-// On create, content is required; on update, only submitted fields change.
+// On create (shown is nil), content is required; on update, only submitted
+// fields change, and the fields a user cannot set pass when they are sent
+// back as shown (the quote as GET /quote/{id} showed it).
 // applied is what the request sets, for the collection's rules.
-func legacyQuoteFields(body *legacyBody, q *core.Record, create bool) (applied map[string]any) {
-	body.refuse("Only an administrator can set this field.", adminFields[migrations.QuotesCollection]...)
-	body.refuse("A quote is always submitted as yourself.", "user")
+func legacyQuoteFields(body *legacyBody, q *core.Record, shown *legacyQuote) (applied map[string]any) {
+	create := shown == nil
+	body.refuseChanged("Only an administrator can set this field.", shown, adminFields[migrations.QuotesCollection]...)
+	body.refuseChanged("A quote is always submitted as yourself.", shown, "user")
 	applied = map[string]any{}
 	if create || body.has("content") {
 		content := strings.TrimSpace(body.str("content"))
@@ -156,7 +159,7 @@ func legacyQuoteCreate(e *core.RequestEvent) error {
 	q := core.NewRecord(quotes)
 	q.Set("user", e.Auth.Id)
 	q.Set("is_apply", false)
-	applied := legacyQuoteFields(body, q, true)
+	applied := legacyQuoteFields(body, q, nil)
 	if err := body.err(e); err != nil {
 		return err
 	}
@@ -221,7 +224,11 @@ func legacyQuoteUpdate(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	applied := legacyQuoteFields(body, q, false)
+	shown, err := legacyQuoteItem(e, q, false)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	applied := legacyQuoteFields(body, q, &shown)
 	if err := body.err(e); err != nil {
 		return err
 	}

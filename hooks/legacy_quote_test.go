@@ -181,6 +181,26 @@ func TestLegacyQuoteWrite(t *testing.T) {
 			AfterTestFunc: legacyQuoteField(legacyAlicePend, "is_apply", "false"),
 		},
 		{
+			Name: "the quote sent back as shown, with its content edited", Method: http.MethodPut, URL: "/quote/" + legacyAlicePend, Headers: alice,
+			Body:           strings.NewReader(`{"id":"` + legacyAlicePend + `","user":"alice@example.com","nickname":"alice","content":"edited","is_apply":false,"applied_at":null}`),
+			ExpectedStatus: 200, ExpectedContent: []string{`"content":"edited"`, `"is_apply":false`},
+			AfterTestFunc: legacyQuoteField(legacyAlicePend, "content", "edited"),
+		},
+		{
+			Name: "a form sent back as shown", Method: http.MethodPut, URL: "/quote/" + legacyAlicePend,
+			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
+			Body:           strings.NewReader(`content=edited&is_apply=false&applied_at=&user=alice%40example.com`),
+			ExpectedStatus: 200, ExpectedContent: []string{`"content":"edited"`},
+			AfterTestFunc: legacyQuoteField(legacyAlicePend, "content", "edited"),
+		},
+		{
+			Name: "another author sent back", Method: http.MethodPut, URL: "/quote/" + legacyAlicePend, Headers: alice,
+			Body:           strings.NewReader(`{"content":"edited","user":"bob@example.com","is_apply":false}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"user":{"code":"validation_admin_only"`},
+			NotExpectedContent: []string{`"is_apply"`},
+			AfterTestFunc:      unchanged,
+		},
+		{
 			Name: "edit to empty content", Method: http.MethodPut, URL: "/quote/" + legacyAlicePend, Headers: alice,
 			Body:           strings.NewReader(`{"content":""}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_required"`},
