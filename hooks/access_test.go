@@ -268,6 +268,9 @@ func TestUsersAccess(t *testing.T) {
 			AfterTestFunc:   dbCount(migrations.UsersCollection, 3)}),
 
 		// update
+		signedInAs(asGuest, tests.ApiScenario{Name: "a guest's update with an admin field is not found, not a field error", Method: http.MethodPatch,
+			URL: users + "/doesnotexist123", Body: jsonBody(`{"blocked":false}`), ExpectedStatus: 404,
+			ExpectedContent: []string{`"status":404`}, NotExpectedContent: []string{`validation_admin_only`}}),
 		signedInAs(asOwner, tests.ApiScenario{Name: "owner changes their nickname", Method: http.MethodPatch, URL: users + "/" + ownerID,
 			Body:            jsonBody(`{"nickname":"세이버메트릭스"}`),
 			ExpectedStatus:  200,

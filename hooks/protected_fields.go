@@ -50,6 +50,14 @@ func refuseAdminFields(e *core.RequestEvent) error {
 	if !guarded {
 		return e.Next()
 	}
+	if e.Auth == nil {
+		switch {
+		case e.Request.Method == http.MethodPatch:
+			return e.Next() // a guest updates nothing: PocketBase answers 404
+		case c.Name == migrations.QuotesCollection:
+			return e.UnauthorizedError("Sign in to submit a quote.", nil)
+		}
+	}
 	superuser := e.HasSuperuserAuth()
 	rule := c.CreateRule
 	if e.Request.Method == http.MethodPatch {
