@@ -122,11 +122,17 @@ func readLegacyBody(e *core.RequestEvent) (*legacyBody, error) {
 		return nil, err
 	}
 	ct := e.Request.Header.Get("Content-Type")
-	return &legacyBody{
-		data: info.Body,
-		form: strings.HasPrefix(ct, "multipart/form-data") || strings.HasPrefix(ct, "application/x-www-form-urlencoded"),
-		errs: validation.Errors{},
-	}, nil
+	form := strings.HasPrefix(ct, "multipart/form-data") || strings.HasPrefix(ct, "application/x-www-form-urlencoded")
+	if form && len(info.Body) == 1 {
+		// curl -d '{"content":"…"}' without a JSON Content-Type: one form
+		// key holding the whole JSON text
+		for key := range info.Body {
+			if strings.HasPrefix(strings.TrimSpace(key), "{") {
+				return nil, e.BadRequestError("The body is JSON but was sent as a form; send it with Content-Type: application/json.", nil)
+			}
+		}
+	}
+	return &legacyBody{data: info.Body, form: form, errs: validation.Errors{}}, nil
 }
 
 // has reports whether key was submitted (null counts as submitted).

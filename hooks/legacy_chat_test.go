@@ -242,6 +242,13 @@ func TestLegacyChatAsk(t *testing.T) {
 			AfterTestFunc: legacyChatCount(legacyAliceID, 3),
 		},
 		{
+			Name: "JSON sent as a form (curl -d without a Content-Type)", Method: http.MethodPost, URL: "/chat",
+			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
+			Body:           strings.NewReader(`{"content":"hello"}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`The body is JSON but was sent as a form`},
+			AfterTestFunc: legacyChatCount(legacyAliceID, 3),
+		},
+		{
 			Name: "a NUL in a form's content", Method: http.MethodPost, URL: "/chat",
 			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
 			Body:           strings.NewReader(`content=a%00b`),
