@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,7 +122,7 @@ func (s *ChatService) handleQuota(e *core.RequestEvent) error {
 // chatRequest is the body of POST /api/chat; unknown fields are ignored.
 type chatRequest struct {
 	Content string
-	Stream  bool
+	Stream  *bool // nil when not sent: the Accept header decides
 }
 
 // readChatRequest decodes the body, naming the field of a wrong type.
@@ -162,12 +163,18 @@ func readChatRequest(e *core.RequestEvent) (chatRequest, error) {
 	return req, nil
 }
 
-// wantsEventStream reports whether the client asked for Server-Sent Events.
+// wantsEventStream reports whether the client accepts Server-Sent Events
+// (in any of its Accept headers, with a q above 0).
 func wantsEventStream(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/event-stream" {
-			return true
+	for _, part := range strings.Split(strings.Join(r.Header.Values("Accept"), ","), ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || mt != "text/event-stream" {
+			continue
 		}
+		if q, err := strconv.ParseFloat(params["q"], 64); err == nil && q <= 0 {
+			continue
+		}
+		return true
 	}
 	return false
 }
@@ -203,7 +210,10 @@ func (s *ChatService) handlePost(e *core.RequestEvent) error {
 		return err
 	}
 	key := idempotencyKey(e.Request)
-	stream := req.Stream || wantsEventStream(e.Request)
+	stream := wantsEventStream(e.Request)
+	if req.Stream != nil {
+		stream = *req.Stream // the body says so explicitly
+	}
 	if !stream {
 		answer, err := s.Ask(e, req.Content, key)
 		if err != nil {

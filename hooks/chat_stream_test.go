@@ -208,3 +208,47 @@ func TestChatStreamOutlivesTheServerWriteTimeout(t *testing.T) {
 		}
 	}
 }
+
+// Whether an answer streams: the body's explicit "stream" wins, else an
+// Accept header that takes text/event-stream with a q above 0.
+func TestChatStreamsWhenAsked(t *testing.T) {
+	t.Parallel()
+	f := upstreamtest.NewServer(t)
+	app := onlineApp(t, f, func(c *Config) { c.DailyLimit = 100 })
+	defer app.Cleanup()
+	user := newUser(t, app, "negotiator@example.com")
+	srv := startServer(t, app)
+	tok := authToken(t, user)
+	scenarios := []struct {
+		name   string
+		body   string
+		accept []string
+		stream bool
+	}{
+		{"no Accept", `{"content":"a"}`, nil, false},
+		{"Accept: text/event-stream", `{"content":"a"}`, []string{"text/event-stream"}, true},
+		{"in a list", `{"content":"a"}`, []string{"application/json;q=0.5, text/event-stream"}, true},
+		{"in a second Accept header", `{"content":"a"}`, []string{"application/json", "text/event-stream"}, true},
+		{"q=0 refuses it", `{"content":"a"}`, []string{"text/event-stream;q=0, application/json"}, false},
+		{"the body's true", `{"content":"a","stream":true}`, nil, true},
+		{"the body's false over Accept", `{"content":"a","stream":false}`, []string{"text/event-stream"}, false},
+		{"the body's null leaves it to Accept", `{"content":"a","stream":null}`, []string{"text/event-stream"}, true},
+	}
+	for _, s := range scenarios {
+		req, _ := http.NewRequest("POST", srv.URL+"/api/chat", strings.NewReader(s.body))
+		req.Header.Set("Authorization", tok)
+		for _, a := range s.accept {
+			req.Header.Add("Accept", a)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		streamed := strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream")
+		if streamed != s.stream || (streamed && res.StatusCode != 200) || (!streamed && res.StatusCode != 201) {
+			t.Fatalf("%s: expected stream=%v, got %d %s: %s", s.name, s.stream, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+	}
+}
