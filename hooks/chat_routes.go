@@ -43,6 +43,8 @@ func bindChatRoutes(app core.App, s *ChatService) {
 		g.Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog())
 		g.GET("/quota", s.handleQuota)
 		g.POST("", s.handlePost)
+		refuseOtherMethods(se.Router, "/api/chat", "POST")
+		refuseOtherMethods(se.Router, "/api/chat/quota", "GET")
 		app.Cron().MustAdd("stovebotIdempotencyExpiry", "17 * * * *", func() {
 			if err := idemExpire(app.DB(), s.cfg.Now()); err != nil {
 				app.Logger().Warn("chat: expiring idempotency keys", "error", err)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -58,8 +59,46 @@ func bindLegacyAPI(app core.App, chat *ChatService) {
 		g.GET("/quote/{id}", legacyQuoteView).Bind(signedIn)
 		g.PUT("/quote/{id}", legacyQuoteUpdate).Bind(signedIn)
 		g.DELETE("/quote/{id}", legacyQuoteDelete).Bind(signedIn)
+
+		refuseOtherMethods(se.Router, "/api/logout-all", "POST")
+		for path, allowed := range map[string][]string{
+			"/accounts/join":    {"GET", "POST"},
+			"/accounts/login":   {"GET", "POST"},
+			"/accounts/logout":  {"GET", "POST"},
+			"/accounts/profile": {"GET", "PUT", "DELETE"},
+			"/chat":             {"GET", "POST"},
+			"/chat/{id}":        {"GET", "DELETE"},
+			"/quote":            {"GET", "POST"},
+			"/quote/{id}":       {"GET", "PUT", "DELETE"},
+		} {
+			refuseOtherMethods(g, path, allowed...)
+		}
 		return se.Next()
 	})
+}
+
+// routeAdder is a router or a group of one.
+type routeAdder interface {
+	Route(method, path string, action func(*core.RequestEvent) error) *router.Route[*core.RequestEvent]
+}
+
+// refuseOtherMethods answers 405, with the allowed methods in Allow, to
+// GET, POST, PUT, PATCH and DELETE on path unless allowed. Without it,
+// another method on a served path fell through to the route of the static
+// files and got 404. (One method-less route would clash with that route's
+// "GET /{path...}" in Go's ServeMux.)
+func refuseOtherMethods(r routeAdder, path string, allowed ...string) {
+	list := strings.Join(allowed, ", ")
+	refuse := func(e *core.RequestEvent) error {
+		e.Response.Header().Set("Allow", list)
+		return router.NewApiError(http.StatusMethodNotAllowed,
+			fmt.Sprintf("%s is not served here; this path takes %s.", e.Request.Method, list), nil)
+	}
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if !slices.Contains(allowed, m) {
+			r.Route(m, path, refuse)
+		}
+	}
 }
 
 // legacyRedirect sends a browser that opens an old page to the web UI's

@@ -372,3 +372,35 @@ func TestLegacyTimesAreRFC3339UTC(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+// Another method on a path that stovebot serves is a 405 that names the
+// methods it takes (in Allow, too), not a 404.
+func TestMethodNotAllowed(t *testing.T) {
+	t.Parallel()
+	app := legacyApp(t)
+	defer app.Cleanup()
+	srv := startServer(t, app)
+	scenarios := []struct{ method, path, allow string }{
+		{"GET", "/api/chat", "POST"},
+		{"POST", "/api/chat/quota", "GET"},
+		{"GET", "/api/logout-all", "POST"},
+		{"PATCH", "/accounts/profile", "GET, PUT, DELETE"},
+		{"DELETE", "/chat", "GET, POST"},
+		{"PUT", "/chat/" + legacyAliceQ1, "GET, DELETE"},
+		{"PATCH", "/quote/" + legacyAlicePend, "GET, PUT, DELETE"},
+		{"DELETE", "/accounts/login", "GET, POST"},
+	}
+	for _, s := range scenarios {
+		res, body := do(t, s.method, srv.URL+s.path, legacyAliceToken, `{}`)
+		if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != s.allow || !strings.Contains(body, "this path takes "+s.allow) {
+			t.Fatalf("%s %s: expected 405 allowing %s, got %d (Allow %q) %s", s.method, s.path, s.allow, res.StatusCode, res.Header.Get("Allow"), body)
+		}
+	}
+	// the served methods still answer, and a page of the web app is still found
+	if res, body := do(t, "GET", srv.URL+"/chat/"+legacyAliceQ1, legacyAliceToken, ""); res.StatusCode != 200 {
+		t.Fatalf("expected GET /chat/ID to answer 200, got %d %s", res.StatusCode, body)
+	}
+	if res, _ := do(t, "GET", srv.URL+"/", "", ""); res.StatusCode != 200 {
+		t.Fatalf("expected the web app at /, got %d", res.StatusCode)
+	}
+}
