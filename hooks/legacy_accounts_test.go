@@ -50,6 +50,12 @@ func TestLegacyJoin(t *testing.T) {
 			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
 		},
 		{
+			Name: "a password over bcrypt's 72 bytes", Method: http.MethodPost, URL: "/accounts/join",
+			Body:           strings.NewReader(`{"email":"long@example.com","password":"` + strings.Repeat("가", 25) + `"}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"password":{"code":"validation_max_text_constraint"`, `24 Korean letters`},
+			AfterTestFunc: legacyRecordCount(migrations.UsersCollection, 3),
+		},
+		{
 			Name: "a NUL in a form's nickname", Method: http.MethodPost, URL: "/accounts/join",
 			Body:           strings.NewReader(`email=dave%40example.com&password=password123&nickname=%00dave`),
 			Headers:        map[string]string{"Content-Type": "application/x-www-form-urlencoded"},

@@ -75,6 +75,9 @@ func refuseAdminFields(e *core.RequestEvent) error {
 	}
 	isJSON := strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json")
 	errs := wrongTypes(c, info.Body, isJSON)
+	if p, ok := info.Body[core.FieldNamePassword].(string); ok && c.Name == migrations.UsersCollection && len(p) > maxPasswordBytes {
+		errs[core.FieldNamePassword] = errLongPassword
+	}
 	if superuser {
 		if len(errs) > 0 {
 			return e.BadRequestError("Some fields have a value of the wrong type.", errs)

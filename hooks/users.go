@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -9,6 +10,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+	"golang.org/x/crypto/bcrypt"
 
 	"stovebot/migrations"
 )
@@ -31,7 +33,33 @@ func bindUserHooks(app core.App) {
 	app.OnRecordAuthRequest(migrations.UsersCollection).BindFunc(recordSignIn)
 	app.OnRecordDelete(migrations.UsersCollection).BindFunc(releaseUserData)
 	bindEmailCaseHooks(app)
+	// on every save; refuseAdminFields checks API requests before
+	// PocketBase's rule check, which fails first on such a password
+	app.OnRecordValidate(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+		if errs := longPassword(e.Record); errs != nil {
+			return errs
+		}
+		return e.Next()
+	})
 }
+
+// longPassword names the limit of a password too long for bcrypt (72
+// bytes), or is nil. PocketBase counts characters (at most 71), but
+// hashing fails first on more than 72 bytes, and it then answered
+// "Invalid value." (or, through its API, "Failed to create record." with
+// no field): a password of 25 Korean letters (75 bytes) got that.
+func longPassword(r *core.Record) validation.Errors {
+	if fp, ok := r.GetRaw(core.FieldNamePassword).(*core.PasswordFieldValue); ok && errors.Is(fp.LastError, bcrypt.ErrPasswordTooLong) {
+		return validation.Errors{core.FieldNamePassword: errLongPassword}
+	}
+	return nil
+}
+
+// maxPasswordBytes is bcrypt's limit.
+const maxPasswordBytes = 72
+
+var errLongPassword = validation.NewError("validation_max_text_constraint",
+	"A password can be at most 72 bytes long: 71 letters or digits, or 24 Korean letters.")
 
 // requireEmailForSignUp keeps the email required for password sign-up; the
 // field itself is optional because an OAuth2 provider may share none.
