@@ -64,7 +64,7 @@ func parseLegacyPage(e *core.RequestEvent) (legacyPage, error) {
 	perPage, perPageName := q.Get("per_page"), "per_page"
 	if other := q.Get("per-page"); other != "" {
 		if perPage != "" && perPage != other {
-			errs["per_page"] = validation.NewError("validation_conflict", "per_page and per-page disagree; send one.")
+			errs["per_page"] = validation.NewError("validation_conflict", "Send per_page or per-page, not both with different values.")
 		}
 		perPage, perPageName = other, "per-page"
 	}
