@@ -27,6 +27,21 @@ func hasControlChar(s string) bool {
 	return false
 }
 
+// withoutControlChars is s with each control character that
+// hasControlChar finds replaced by a space.
+func withoutControlChars(s string) string {
+	if !hasControlChar(s) {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
 func bindControlCharChecks(app core.App) {
 	app.OnRecordValidate(migrations.UsersCollection, migrations.QuotesCollection).BindFunc(refuseControlChars)
 }

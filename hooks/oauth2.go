@@ -88,7 +88,9 @@ func nicknameFromProvider(e *core.RecordAuthWithOAuth2RequestEvent) error {
 	if given, _ := e.CreateData["nickname"].(string); strings.TrimSpace(given) == "" {
 		local, _, _ := strings.Cut(e.OAuth2User.Email, "@")
 		for _, name := range []string{e.OAuth2User.Name, e.OAuth2User.Username, local} {
-			if name = strings.TrimSpace(name); name != "" {
+			// a provider's name is not ours to refuse: control characters
+			// (refused in a nickname) become spaces
+			if name = strings.TrimSpace(withoutControlChars(name)); name != "" {
 				e.CreateData["nickname"] = truncateRunes(name, nicknameMax)
 				break
 			}

@@ -23,6 +23,7 @@ func fakeProvider(t testing.TB) *httptest.Server {
 		"github-baek": {"id": 101, "login": "baek", "name": "백승수 단장님의 아주아주 긴 이름이 사십 자를 훌쩍 넘어가는 경우를 시험합니다", "email": "baek@dreams.kr"},
 		"github-lee":  {"id": 102, "login": "seyoung", "name": "", "email": "lee@dreams.kr"},
 		"kakao-han":   {"id": 201, "properties": map[string]any{"nickname": "한재희"}, "kakao_account": map[string]any{}},
+		"github-ctrl": {"id": 103, "login": "ctrl", "name": "Kwon\u0000 Kyung\u001bmin", "email": "kwon@dreams.kr"},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
@@ -240,5 +241,18 @@ func TestOAuth2ProvidersFromTheEnvironment(t *testing.T) {
 	half.KakaoClientID = "only-id"
 	if err := half.Validate(); err == nil || !strings.Contains(err.Error(), "KAKAO_CLIENT_SECRET") {
 		t.Fatalf("expected an id without a secret refused, got %v", err)
+	}
+}
+
+// A provider's display name with control characters (refused in a
+// nickname) still signs in, with spaces in their place.
+func TestOAuth2NameWithControlCharacters(t *testing.T) {
+	t.Parallel()
+	app, srv := oauth2App(t, fakeProvider(t))
+	defer app.Cleanup()
+	status, out := signInWith(t, srv, "github", "github-ctrl")
+	record, _ := out["record"].(map[string]any)
+	if status != 200 || record["nickname"] != "Kwon  Kyung min" {
+		t.Fatalf("expected a sign-in with the control characters as spaces, got %d %v", status, out)
 	}
 }
