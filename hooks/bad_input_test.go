@@ -79,6 +79,8 @@ func TestQuotesBadInput(t *testing.T) {
 		{Name: "a NUL in content and an escape code in speaker", Body: quote(`"content":"널\u0000문자","speaker":"x\u001b[31my"`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"content":{"code":"validation_control_characters"`, `"speaker":{"code":"validation_control_characters"`},
 			AfterTestFunc:   unchanged},
+		{Name: "DEL and a C1 control (CSI) in content", Body: quote(`"content":"a\u007fb\u009bc"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"content":{"code":"validation_control_characters"`}, AfterTestFunc: unchanged},
 		{Name: "tabs and line breaks are text", Body: quote(`"content":"한 줄\n두\t줄\r\n"`), ExpectedStatus: 200,
 			ExpectedContent: []string{`"content":"한 줄\n두\t줄"`}, AfterTestFunc: dbCount(migrations.QuotesCollection, 5)},
 		{Name: "content over 500 characters", Body: quote(`"content":"` + strings.Repeat("가", 501) + `"`), ExpectedStatus: 400,

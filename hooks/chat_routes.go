@@ -124,7 +124,7 @@ func (s *ChatService) handleQuota(e *core.RequestEvent) error {
 // chatRequest is the body of POST /api/chat; unknown fields are ignored.
 type chatRequest struct {
 	Content string
-	Stream  *bool // nil when not sent: the Accept header decides
+	Stream  bool
 }
 
 // readChatRequest decodes the body, naming the field of a wrong type.
@@ -212,10 +212,7 @@ func (s *ChatService) handlePost(e *core.RequestEvent) error {
 		return err
 	}
 	key := idempotencyKey(e.Request)
-	stream := wantsEventStream(e.Request)
-	if req.Stream != nil {
-		stream = *req.Stream // the body says so explicitly
-	}
+	stream := req.Stream || wantsEventStream(e.Request)
 	if !stream {
 		answer, err := s.Ask(e, req.Content, key)
 		if err != nil {

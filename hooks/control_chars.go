@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"strings"
+	"unicode"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -16,15 +19,14 @@ import (
 var controlCharError = validation.NewError("validation_control_characters",
 	"Control characters (such as NUL) are not allowed.")
 
-// hasControlChar reports whether s holds a C0 control character other than
-// tab, line feed and carriage return.
+// hasControlChar reports whether s holds a control character (C0, DEL or
+// C1) other than tab, line feed and carriage return.
 func hasControlChar(s string) bool {
-	for i := range len(s) {
-		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return true
-		}
-	}
-	return false
+	return strings.IndexFunc(s, isControlChar) >= 0
+}
+
+func isControlChar(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 // withoutControlChars is s with each control character that
@@ -33,13 +35,12 @@ func withoutControlChars(s string) string {
 	if !hasControlChar(s) {
 		return s
 	}
-	b := []byte(s)
-	for i, c := range b {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			b[i] = ' '
+	return strings.Map(func(r rune) rune {
+		if isControlChar(r) {
+			return ' '
 		}
-	}
-	return string(b)
+		return r
+	}, s)
 }
 
 func bindControlCharChecks(app core.App) {

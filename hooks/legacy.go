@@ -88,7 +88,11 @@ type routeAdder interface {
 // files and got 404. (One method-less route would clash with that route's
 // "GET /{path...}" in Go's ServeMux.)
 func refuseOtherMethods(r routeAdder, path string, allowed ...string) {
-	list := strings.Join(allowed, ", ")
+	shown := allowed
+	if slices.Contains(allowed, http.MethodGet) {
+		shown = append(slices.Clone(allowed), http.MethodHead) // Go's router serves HEAD with GET
+	}
+	list := strings.Join(shown, ", ")
 	refuse := func(e *core.RequestEvent) error {
 		e.Response.Header().Set("Allow", list)
 		return router.NewApiError(http.StatusMethodNotAllowed,

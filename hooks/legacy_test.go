@@ -382,13 +382,13 @@ func TestMethodNotAllowed(t *testing.T) {
 	srv := startServer(t, app)
 	scenarios := []struct{ method, path, allow string }{
 		{"GET", "/api/chat", "POST"},
-		{"POST", "/api/chat/quota", "GET"},
+		{"POST", "/api/chat/quota", "GET, HEAD"},
 		{"GET", "/api/logout-all", "POST"},
-		{"PATCH", "/accounts/profile", "GET, PUT, DELETE"},
-		{"DELETE", "/chat", "GET, POST"},
-		{"PUT", "/chat/" + legacyAliceQ1, "GET, DELETE"},
-		{"PATCH", "/quote/" + legacyAlicePend, "GET, PUT, DELETE"},
-		{"DELETE", "/accounts/login", "GET, POST"},
+		{"PATCH", "/accounts/profile", "GET, PUT, DELETE, HEAD"},
+		{"DELETE", "/chat", "GET, POST, HEAD"},
+		{"PUT", "/chat/" + legacyAliceQ1, "GET, DELETE, HEAD"},
+		{"PATCH", "/quote/" + legacyAlicePend, "GET, PUT, DELETE, HEAD"},
+		{"DELETE", "/accounts/login", "GET, POST, HEAD"},
 	}
 	for _, s := range scenarios {
 		res, body := do(t, s.method, srv.URL+s.path, legacyAliceToken, `{}`)
@@ -402,5 +402,12 @@ func TestMethodNotAllowed(t *testing.T) {
 	}
 	if res, _ := do(t, "GET", srv.URL+"/", "", ""); res.StatusCode != 200 {
 		t.Fatalf("expected the web app at /, got %d", res.StatusCode)
+	}
+	if res, _ := do(t, "GET", srv.URL+"/api/health", "", ""); res.StatusCode != 200 {
+		t.Fatalf("expected PocketBase's own routes untouched, got %d", res.StatusCode)
+	}
+	// HEAD is served with GET
+	if res, _ := do(t, "HEAD", srv.URL+"/chat/"+legacyAliceQ1, legacyAliceToken, ""); res.StatusCode != 200 {
+		t.Fatalf("expected HEAD /chat/ID to answer 200, got %d", res.StatusCode)
 	}
 }

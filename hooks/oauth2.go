@@ -79,6 +79,10 @@ func syncOAuth2Providers(app core.App, cfg *Config) error {
 // provider: the display name, else the login (Kakao's nickname), else the
 // email's local part; cut to the field's 40 characters.
 func nicknameFromProvider(e *core.RecordAuthWithOAuth2RequestEvent) error {
+	if e.OAuth2User != nil {
+		// PocketBase also maps the name into nickname itself
+		e.OAuth2User.Name = withoutControlChars(e.OAuth2User.Name)
+	}
 	if e.Record != nil || e.OAuth2User == nil {
 		return e.Next()
 	}

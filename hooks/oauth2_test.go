@@ -24,6 +24,7 @@ func fakeProvider(t testing.TB) *httptest.Server {
 		"github-lee":  {"id": 102, "login": "seyoung", "name": "", "email": "lee@dreams.kr"},
 		"kakao-han":   {"id": 201, "properties": map[string]any{"nickname": "한재희"}, "kakao_account": map[string]any{}},
 		"github-ctrl": {"id": 103, "login": "ctrl", "name": "Kwon\u0000 Kyung\u001bmin", "email": "kwon@dreams.kr"},
+		"kakao-ctrl":  {"id": 202, "properties": map[string]any{"nickname": "\u0000"}, "kakao_account": map[string]any{}},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
@@ -254,5 +255,9 @@ func TestOAuth2NameWithControlCharacters(t *testing.T) {
 	record, _ := out["record"].(map[string]any)
 	if status != 200 || record["nickname"] != "Kwon  Kyung min" {
 		t.Fatalf("expected a sign-in with the control characters as spaces, got %d %v", status, out)
+	}
+	// a name of nothing but a control character, and no email
+	if status, out := signInWith(t, srv, "kakao", "kakao-ctrl"); status != 200 {
+		t.Fatalf("expected a sign-in despite a name of a NUL alone, got %d %v", status, out)
 	}
 }

@@ -52,8 +52,10 @@ func refuseAdminFields(e *core.RequestEvent) error {
 	}
 	if e.Auth == nil {
 		switch {
-		case e.Request.Method == http.MethodPatch:
-			return e.Next() // a guest updates nothing: PocketBase answers 404
+		case e.Request.Method == http.MethodPatch && (c.UpdateRule == nil || *c.UpdateRule != ""):
+			// a guest updates nothing (PocketBase answers 404 or 403),
+			// unless an admin opened the rule to everyone
+			return e.Next()
 		case c.Name == migrations.QuotesCollection:
 			return e.UnauthorizedError("Sign in to submit a quote.", nil)
 		}
@@ -80,7 +82,7 @@ func refuseAdminFields(e *core.RequestEvent) error {
 	}
 	if superuser {
 		if len(errs) > 0 {
-			return e.BadRequestError("Some fields have a value of the wrong type.", errs)
+			return e.BadRequestError("Some fields cannot be set as submitted.", errs)
 		}
 		return e.Next()
 	}

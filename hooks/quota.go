@@ -143,10 +143,11 @@ func increment(db dbx.Builder, count *sql.Stmt, user, day string, limit int) (in
 	return n, true, nil
 }
 
-// syncSiteCount sets the site's count for now's local day to the sum of the
-// users' counts. The site's counter moves only while a cap is set, so a cap
-// set during a day (a restart with the setting) would otherwise start that
-// day at 0, or at what it had counted before it was unset.
+// syncSiteCount raises the site's count for now's local day to the sum of
+// the users' counts. The site's counter moves only while a cap is set, so a
+// cap set during a day (a restart with the setting) would otherwise start
+// that day at 0, or at what it had counted before it was unset. It never
+// lowers it: a deleted user's rows go, but their requests were made.
 func syncSiteCount(db dbx.Builder, cfg *Config, now time.Time) error {
 	if cfg.GlobalDailyLimit <= 0 {
 		return nil
@@ -154,7 +155,7 @@ func syncSiteCount(db dbx.Builder, cfg *Config, now time.Time) error {
 	_, err := db.NewQuery(`INSERT INTO ` + migrations.UsageTable + ` ([[user]], [[day]], [[count]])
 		SELECT {:site}, {:day}, COALESCE(SUM([[count]]), 0) FROM ` + migrations.UsageTable + `
 		WHERE [[day]] = {:day} AND [[user]] != {:site}
-		ON CONFLICT ([[user]], [[day]]) DO UPDATE SET [[count]] = excluded.[[count]]`).
+		ON CONFLICT ([[user]], [[day]]) DO UPDATE SET [[count]] = MAX([[count]], excluded.[[count]])`).
 		Bind(dbx.Params{"site": siteWide, "day": localDay(now, cfg.Location())}).Execute()
 	if err != nil {
 		return fmt.Errorf("counting today's requests for the site: %w", err)

@@ -151,3 +151,21 @@ func TestSiteCapCountsTheDayBeforeItWasSet(t *testing.T) {
 		t.Fatalf("expected the fourth to meet the cap of 3, got %d %s", res.StatusCode, body)
 	}
 }
+
+// The start-up recount never lowers the site's count: a deleted user's
+// rows are gone, but their requests of the day were made.
+func TestSiteCountIsNotLoweredAtStartUp(t *testing.T) {
+	t.Parallel()
+	app := setupTestApp(t, func(c *Config) { c.GlobalDailyLimit = 3 })
+	defer app.Cleanup()
+	user := newUser(t, app, "stays@example.com")
+	cfg := testConfig()
+	day := localDay(cfg.Now(), cfg.Location())
+	if _, err := app.DB().Insert(migrations.UsageTable, dbx.Params{"user": siteWide, "day": day, "count": 3}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, app)
+	if res, body := do(t, "POST", srv.URL+"/api/chat", authToken(t, user), `{"content":"hi"}`); res.StatusCode != 503 {
+		t.Fatalf("expected the cap already reached by a deleted user's requests, got %d %s", res.StatusCode, body)
+	}
+}
