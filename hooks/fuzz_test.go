@@ -123,7 +123,8 @@ func FuzzQuoteImport(f *testing.F) {
 			if n := utf8.RuneCountInString(r.Content); n < 1 || n > QuoteContentMax || r.Content != string(bytes.TrimSpace([]byte(r.Content))) {
 				t.Fatalf("accepted content %q", r.Content)
 			}
-			if utf8.RuneCountInString(r.Speaker) > QuoteSpeakerMax || r.Episode < 0 || r.Episode > QuoteEpisodeMax {
+			if utf8.RuneCountInString(r.Speaker) > QuoteSpeakerMax || r.Episode < 0 || r.Episode > QuoteEpisodeMax ||
+				hasControlChar(r.Content) || hasControlChar(r.Speaker) {
 				t.Fatalf("accepted row %+v", r)
 			}
 		}

@@ -71,6 +71,10 @@ func (r *QuoteRow) normalize() error {
 	}
 	r.Content = strings.TrimSpace(r.Content)
 	r.Speaker = strings.TrimSpace(r.Speaker)
+	if hasControlChar(r.Content) || hasControlChar(r.Speaker) {
+		// refused on save too (refuseControlChars), but named here per line
+		return errors.New("the text holds a control character (such as NUL); remove it")
+	}
 	switch n := utf8.RuneCountInString(r.Content); {
 	case n == 0:
 		return errors.New("content is empty")

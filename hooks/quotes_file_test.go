@@ -77,6 +77,8 @@ func TestParseQuotes(t *testing.T) {
 		{name: "csv wrong number of fields", file: "content,speaker,episode\na,b,1\nc,d\n", wantErr: []string{"line 3:", "2 fields"}},
 		{name: "csv bare quote", file: "content\nsay \"hi\"\n", wantErr: []string{"line 2"}},
 		{name: "csv content too long", file: "content\nok\n" + long(501) + "\n", wantErr: []string{"line 3:", "content has 501 characters"}},
+		{name: "control characters are named per line, with the other bad rows", file: "content,speaker\na\x00b,x\nok,y\nc,d\x1be\n,z\n",
+			wantErr: []string{"line 2: the text holds a control character", "line 4: the text holds a control character", "line 5: content is empty"}},
 		{name: "csv speaker too long", file: "content,speaker\na," + long(51) + "\n", wantErr: []string{"line 2:", "speaker has 51 characters"}},
 		{name: "csv empty content", file: "content,speaker\n,a\n", wantErr: []string{"line 2:", "content is empty"}},
 
