@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"stovebot/migrations"
 )
@@ -356,6 +358,29 @@ func TestLegacyProfile(t *testing.T) {
 			ExpectedStatus: 200, ExpectedContent: []string{`"nickname":"Alice B."`},
 		},
 		{
+			Name: "stored last_login and ip_address sent back as shown change nothing", Method: http.MethodPut, URL: "/accounts/profile", Headers: legacyAuth(legacyAliceToken),
+			Body:           strings.NewReader(`{"nickname":"Alice C.","last_login":"2026-11-20T09:30:00Z","ip_address":"192.0.2.7"}`),
+			BeforeTestFunc: legacySignedInBefore,
+			ExpectedStatus: 200, ExpectedContent: []string{`"nickname":"Alice C."`, `"last_login":"2026-11-20T09:30:00Z"`, `"ip_address":"192.0.2.7"`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				u, err := app.FindRecordById(migrations.UsersCollection, legacyAliceID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := u.GetDateTime("last_login").Time().UTC().Format(time.RFC3339); got != "2026-11-20T09:30:00Z" || u.GetString("ip_address") != "192.0.2.7" {
+					t.Fatalf("expected last_login and ip_address unchanged, got %s %q", got, u.GetString("ip_address"))
+				}
+			},
+		},
+		{
+			Name: "a last_login other than the one shown", Method: http.MethodPut, URL: "/accounts/profile", Headers: legacyAuth(legacyAliceToken),
+			Body:           strings.NewReader(`{"nickname":"changed","last_login":"2026-11-21T09:30:00Z","ip_address":"192.0.2.7"}`),
+			BeforeTestFunc: legacySignedInBefore,
+			ExpectedStatus: 400, ExpectedContent: []string{`"last_login":{"code":"validation_admin_only"`},
+			NotExpectedContent: []string{`"ip_address"`},
+			AfterTestFunc:      legacyProfileUnchanged,
+		},
+		{
 			Name: "an ip_address other than the one shown", Method: http.MethodPut, URL: "/accounts/profile", Headers: legacyAuth(legacyAliceToken),
 			Body:           strings.NewReader(`{"nickname":"changed","ip_address":"203.0.113.9"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"ip_address":{"code":"validation_admin_only"`},
@@ -415,5 +440,22 @@ func legacyProfileUnchanged(t testing.TB, app *tests.TestApp, res *http.Response
 	legacyUserSignsIn("alice@example.com", "password123")(t, app, res)
 	if _, err := app.FindAuthRecordByToken(legacyAliceToken, core.TokenTypeAuth); err != nil {
 		t.Fatalf("expected alice's token to keep working: %v", err)
+	}
+}
+
+// legacySignedInBefore gives alice a last sign-in, as a login would.
+func legacySignedInBefore(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+	u, err := app.FindRecordById(migrations.UsersCollection, legacyAliceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := types.ParseDateTime("2026-11-20 09:30:00.000Z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Set("last_login", last)
+	u.Set("ip_address", "192.0.2.7")
+	if err := app.Save(u); err != nil {
+		t.Fatal(err)
 	}
 }

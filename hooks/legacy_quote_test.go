@@ -194,6 +194,19 @@ func TestLegacyQuoteWrite(t *testing.T) {
 			AfterTestFunc: legacyQuoteField(legacyAlicePend, "content", "edited"),
 		},
 		{
+			Name: "is_apply as the text \"false\" is not the false shown", Method: http.MethodPut, URL: "/quote/" + legacyAlicePend, Headers: alice,
+			Body:           strings.NewReader(`{"content":"edited","is_apply":"false"}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"is_apply":{"code":"validation_admin_only"`},
+			AfterTestFunc: unchanged,
+		},
+		{
+			Name: "a form approving the quote", Method: http.MethodPut, URL: "/quote/" + legacyAlicePend,
+			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
+			Body:           strings.NewReader(`content=edited&is_apply=true`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"is_apply":{"code":"validation_admin_only"`},
+			AfterTestFunc: legacyQuoteField(legacyAlicePend, "is_apply", "false"),
+		},
+		{
 			Name: "another author sent back", Method: http.MethodPut, URL: "/quote/" + legacyAlicePend, Headers: alice,
 			Body:           strings.NewReader(`{"content":"edited","user":"bob@example.com","is_apply":false}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"user":{"code":"validation_admin_only"`},
