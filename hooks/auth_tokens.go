@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -52,4 +53,29 @@ func revokeTokens(app core.App, record *core.Record) error {
 	}
 	fresh.RefreshTokenKey()
 	return app.Save(fresh)
+}
+
+// refuseInvalidTokens answers 401 to a request for records (a list or one
+// record, any method) that carries an Authorization header PocketBase could
+// not accept: expired, revoked by a sign-out, or forged. PocketBase would
+// serve it as a guest's: an empty history, or only public quotes, with no
+// sign that the session ended (SPEC 11). Its auth routes are left alone
+// (a client may send a stale token along with a new sign-in), and so is a
+// request without the header.
+func refuseInvalidTokens(e *core.RequestEvent) error {
+	if e.Auth != nil || e.Request.Header.Get("Authorization") == "" || !isRecordsPath(e.Request.URL.Path) {
+		return e.Next()
+	}
+	return e.UnauthorizedError("The sign-in token is invalid or has expired; sign in again.", nil)
+}
+
+// isRecordsPath reports whether path is PocketBase's records API of a
+// collection: /api/collections/NAME/records[/ID].
+func isRecordsPath(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/api/collections/")
+	if !ok {
+		return false
+	}
+	parts := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	return (len(parts) == 2 || len(parts) == 3) && parts[0] != "" && parts[1] == "records"
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+
+	"stovebot/migrations"
 )
 
 func TestLegacyTokenSpellings(t *testing.T) {
@@ -105,10 +107,10 @@ func TestLegacyLogoutEndsEveryEarlierToken(t *testing.T) {
 			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
 		},
 		{
-			Name: "after logout the old token sees no records on PocketBase's list", Method: http.MethodGet,
+			Name: "after logout the old token gets 401 on PocketBase's list", Method: http.MethodGet,
 			URL:     "/api/collections/chats/records",
 			Headers: legacyAuth(legacyAliceToken), BeforeTestFunc: signOut(http.MethodGet, "/accounts/logout"),
-			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":0`},
+			ExpectedStatus: 401, ExpectedContent: []string{`sign in again`}, NotExpectedContent: []string{`"items"`},
 		},
 		{
 			Name: "another user's token keeps working", Method: http.MethodGet, URL: "/accounts/profile",
@@ -154,5 +156,47 @@ func legacyTokenDead(id, token string) func(testing.TB, *tests.TestApp, *http.Re
 		if _, err := app.FindAuthRecordByToken(token, core.TokenTypeAuth); err == nil {
 			t.Fatalf("expected the old token of %s to stop working", id)
 		}
+	}
+}
+
+// A token PocketBase cannot accept is a 401 on the records API, not a
+// guest's view: after a sign-out everywhere, the old token's history
+// request must not answer an empty list.
+func TestRecordsRefuseAnInvalidToken(t *testing.T) {
+	t.Parallel()
+	app := legacyApp(t)
+	defer app.Cleanup()
+	srv := startServer(t, app)
+	old := legacyAliceToken
+	if res, body := do(t, "POST", srv.URL+"/api/logout-all", old, ""); res.StatusCode != 204 {
+		t.Fatalf("expected the sign-out everywhere, got %d %s", res.StatusCode, body)
+	}
+	scenarios := []struct {
+		name, method, path, token string
+		status                    int
+	}{
+		{"a revoked token's history", "GET", "/api/collections/chats/records", old, 401},
+		{"a revoked token's view of a chat", "GET", "/api/collections/chats/records/" + legacyAliceQ1, old, 401},
+		{"a forged token on the public quotes", "GET", "/api/collections/quotes/records", "garbage", 401},
+		{"a revoked token deleting a chat", "DELETE", "/api/collections/chats/records/" + legacyAliceQ1, old, 401},
+		{"a guest on the public quotes", "GET", "/api/collections/quotes/records", "", 200},
+		{"a valid token's history", "GET", "/api/collections/chats/records", legacyBobToken, 200},
+		{"a stale token sent along with a sign-in", "POST", "/api/collections/users/auth-with-password", old, 200},
+	}
+	for _, s := range scenarios {
+		body := ""
+		if s.method == "POST" {
+			body = `{"identity":"alice@example.com","password":"password123"}`
+		}
+		res, got := do(t, s.method, srv.URL+s.path, s.token, body)
+		if res.StatusCode != s.status {
+			t.Fatalf("%s: expected %d, got %d %s", s.name, s.status, res.StatusCode, got)
+		}
+		if s.status == 401 && !strings.Contains(got, "sign in again") {
+			t.Fatalf("%s: expected a message that says to sign in again, got %s", s.name, got)
+		}
+	}
+	if _, err := app.FindRecordById(migrations.ChatsCollection, legacyAliceQ1); err != nil {
+		t.Fatalf("expected the revoked token's delete to change nothing: %v", err)
 	}
 }

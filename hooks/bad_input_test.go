@@ -174,11 +174,11 @@ func TestQueriesBadInput(t *testing.T) {
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":3`},
 			NotExpectedContent: []string{ownerNick, "owner@example.com"}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "a garbage token is a guest", Method: http.MethodGet,
+		signedInAs(asGuest, tests.ApiScenario{Name: "a garbage token is a 401, not a guest", Method: http.MethodGet,
 			URL:                "/api/collections/chats/records",
 			Headers:            map[string]string{"Authorization": "Bearer not.a.token"},
-			ExpectedStatus:     200,
-			ExpectedContent:    []string{`"totalItems":0`},
+			ExpectedStatus:     401,
+			ExpectedContent:    []string{`sign in again`},
 			NotExpectedContent: []string{ownerQuestion, otherChat}}),
 	}
 	for _, s := range scenarios {

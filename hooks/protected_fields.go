@@ -26,6 +26,7 @@ var adminFields = map[string][]string{
 
 func bindProtectedFields(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.BindFunc(refuseInvalidTokens)
 		se.Router.BindFunc(refuseAdminFields)
 		return se.Next()
 	})
