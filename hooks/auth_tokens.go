@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -63,19 +62,9 @@ func revokeTokens(app core.App, record *core.Record) error {
 // (a client may send a stale token along with a new sign-in), and so is a
 // request without the header.
 func refuseInvalidTokens(e *core.RequestEvent) error {
-	if e.Auth != nil || e.Request.Header.Get("Authorization") == "" || !isRecordsPath(e.Request.URL.Path) {
+	_, _, records := recordsPath(e.Request.URL.Path)
+	if !records || e.Auth != nil || e.Request.Header.Get("Authorization") == "" {
 		return e.Next()
 	}
 	return e.UnauthorizedError("The sign-in token is invalid or has expired; sign in again.", nil)
-}
-
-// isRecordsPath reports whether path is PocketBase's records API of a
-// collection: /api/collections/NAME/records[/ID].
-func isRecordsPath(path string) bool {
-	rest, ok := strings.CutPrefix(path, "/api/collections/")
-	if !ok {
-		return false
-	}
-	parts := strings.Split(strings.TrimSuffix(rest, "/"), "/")
-	return (len(parts) == 2 || len(parts) == 3) && parts[0] != "" && parts[1] == "records"
 }

@@ -150,18 +150,27 @@ func modifierOf(key string) string {
 }
 
 // recordWritePath returns the collection of a record create (POST
-// /api/collections/NAME/records) or update (PATCH …/records/ID) path.
+// /api/collections/NAME/records) or update (PATCH .../records/ID).
 func recordWritePath(path, method string) (string, bool) {
-	rest, ok := strings.CutPrefix(path, "/api/collections/")
-	if !ok {
-		return "", false
-	}
-	parts := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	collection, withID, ok := recordsPath(path)
 	switch {
-	case method == http.MethodPost && len(parts) == 2 && parts[1] == "records":
-		return parts[0], true
-	case method == http.MethodPatch && len(parts) == 3 && parts[1] == "records":
-		return parts[0], true
+	case ok && method == http.MethodPost && !withID, ok && method == http.MethodPatch && withID:
+		return collection, true
 	}
 	return "", false
+}
+
+// recordsPath splits a path of PocketBase's records API,
+// /api/collections/NAME/records[/ID]: the collection, and whether an id
+// follows; ok is false for any other path.
+func recordsPath(path string) (collection string, withID, ok bool) {
+	rest, found := strings.CutPrefix(path, "/api/collections/")
+	if !found {
+		return "", false, false
+	}
+	parts := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	if (len(parts) != 2 && len(parts) != 3) || parts[0] == "" || parts[1] != "records" {
+		return "", false, false
+	}
+	return parts[0], len(parts) == 3, true
 }
