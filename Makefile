@@ -20,13 +20,15 @@ test: test-go test-fuzz test-e2e
 test-go:
 	go test -race -count=1 -timeout 30m ./...
 
-FUZZ_TARGETS := FuzzChatRequest FuzzLegacyPagination FuzzQuoteImport
+# each fuzz target with its package
+FUZZ_TARGETS := FuzzChatRequest:./hooks/chat FuzzLegacyPagination:./hooks/legacy FuzzQuoteImport:./hooks/quotes
 FUZZTIME ?= 10s
 
 ## test-fuzz: each fuzz target for FUZZTIME beyond its seed corpus
 test-fuzz:
-	@for f in $(FUZZ_TARGETS); do \
-		echo "fuzz $$f"; go test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./hooks || exit 1; \
+	@for t in $(FUZZ_TARGETS); do \
+		f=$${t%%:*}; p=$${t#*:}; \
+		echo "fuzz $$f"; go test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) $$p || exit 1; \
 	done
 
 CHROMIUM ?= /usr/bin/chromium

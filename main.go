@@ -12,8 +12,11 @@ import (
 	"github.com/pocketbase/pocketbase/cmd"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 
+	stovecmd "stovebot/cmd"
+	"stovebot/config"
 	"stovebot/hooks"
 	"stovebot/hooks/certs"
+	"stovebot/hooks/store"
 	_ "stovebot/migrations"
 )
 
@@ -36,12 +39,12 @@ func main() {
 	app := pocketbase.NewWithConfig(pocketbase.Config{
 		DataMaxOpenConns: conns,
 		DataMaxIdleConns: conns,
-		DBConnect:        hooks.DBConnect,
+		DBConnect:        store.DBConnect,
 	})
 	app.RootCmd.Version = Version
 	app.RootCmd.Short = "stovebot: find the famous lines of Stove League"
 
-	cfg, err := hooks.ConfigFromEnv()
+	cfg, err := config.FromEnv()
 	if err != nil {
 		fail(err)
 	}
@@ -57,9 +60,9 @@ func main() {
 	app.RootCmd.AddCommand(
 		certs.NewServeCommand(app),
 		cmd.NewSuperuserCommand(app),
-		hooks.NewQuotesCommand(app),
-		hooks.NewUsageCommand(app, &cfg),
-		hooks.NewDoctorCommand(app, &cfg),
+		stovecmd.NewQuotesCommand(app),
+		stovecmd.NewUsageCommand(app, &cfg),
+		stovecmd.NewDoctorCommand(app, &cfg),
 	)
 
 	if err := app.Execute(); err != nil {

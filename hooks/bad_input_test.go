@@ -1,4 +1,4 @@
-package hooks
+package hooks_test
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/tests"
 
+	"stovebot/hooks/hookstest"
 	"stovebot/migrations"
 )
 
@@ -24,7 +25,7 @@ func dbQuote(content string) func(testing.TB, *tests.TestApp, *http.Response) {
 		if err != nil {
 			t.Fatalf("expected a quote stored verbatim as %q: %v", content, err)
 		}
-		if q.GetBool("is_apply") || q.GetString("user") != ownerID {
+		if q.GetBool("is_apply") || q.GetString("user") != hookstest.OwnerID {
 			t.Fatalf("expected a pending quote of the owner, got %v", q.PublicExport())
 		}
 	}
@@ -33,14 +34,16 @@ func dbQuote(content string) func(testing.TB, *tests.TestApp, *http.Response) {
 func TestQuotesBadInput(t *testing.T) {
 	t.Parallel()
 	const quotes = "/api/collections/quotes/records"
-	quote := func(fields string) *strings.Reader { return jsonBody(`{"user":"` + ownerID + `",` + fields + `}`) }
-	unchanged := dbCount(migrations.QuotesCollection, 4)
+	quote := func(fields string) *strings.Reader {
+		return hookstest.JSONBody(`{"user":"` + hookstest.OwnerID + `",` + fields + `}`)
+	}
+	unchanged := hookstest.DBCount(migrations.QuotesCollection, 4)
 	scenarios := []tests.ApiScenario{
-		{Name: "invalid JSON", Body: jsonBody(`{"content":`), ExpectedStatus: 400,
+		{Name: "invalid JSON", Body: hookstest.JSONBody(`{"content":`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
-		{Name: "a JSON array instead of an object", Body: jsonBody(`[{"content":"a"}]`), ExpectedStatus: 400,
+		{Name: "a JSON array instead of an object", Body: hookstest.JSONBody(`[{"content":"a"}]`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
-		{Name: "invalid UTF-8", Body: jsonBody("{\"user\":\"" + ownerID + "\",\"content\":\"a\xff\xfeb\"}"), ExpectedStatus: 400,
+		{Name: "invalid UTF-8", Body: hookstest.JSONBody("{\"user\":\"" + hookstest.OwnerID + "\",\"content\":\"a\xff\xfeb\"}"), ExpectedStatus: 400,
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
 		{Name: "a lone surrogate", Body: quote(`"content":"a\ud800b"`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
@@ -48,7 +51,7 @@ func TestQuotesBadInput(t *testing.T) {
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
 		{Name: "a number out of float range", Body: quote(`"content":"a","episode":1e999`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
-		{Name: "a JSON null body", Body: jsonBody(`null`), ExpectedStatus: 400,
+		{Name: "a JSON null body", Body: hookstest.JSONBody(`null`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
 		{Name: "a duplicated key", Body: quote(`"content":"a","content":"b"`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged},
@@ -82,7 +85,7 @@ func TestQuotesBadInput(t *testing.T) {
 		{Name: "DEL and a C1 control (CSI) in content", Body: quote(`"content":"a\u007fb\u009bc"`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"content":{"code":"validation_control_characters"`}, AfterTestFunc: unchanged},
 		{Name: "tabs and line breaks are text", Body: quote(`"content":"한 줄\n두\t줄\r\n"`), ExpectedStatus: 200,
-			ExpectedContent: []string{`"content":"한 줄\n두\t줄"`}, AfterTestFunc: dbCount(migrations.QuotesCollection, 5)},
+			ExpectedContent: []string{`"content":"한 줄\n두\t줄"`}, AfterTestFunc: hookstest.DBCount(migrations.QuotesCollection, 5)},
 		{Name: "content over 500 characters", Body: quote(`"content":"` + strings.Repeat("가", 501) + `"`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"content":{"code":"validation_max_text_constraint"`}, AfterTestFunc: unchanged},
 		{Name: "speaker over 50 characters", Body: quote(`"content":"a","speaker":"` + strings.Repeat("s", 51) + `"`), ExpectedStatus: 400,
@@ -91,8 +94,8 @@ func TestQuotesBadInput(t *testing.T) {
 			ExpectedContent: []string{`"content":{"code":"validation_max_text_constraint"`}, AfterTestFunc: unchanged},
 		{Name: "a body over PocketBase's 32 MiB limit", Body: quote(`"content":"` + strings.Repeat("x", 33<<20) + `"`), ExpectedStatus: 413,
 			ExpectedContent: []string{`"status":413`}, AfterTestFunc: unchanged},
-		{Name: "a form with a word for episode", Body: multipartBody(t, map[string]string{"user": ownerID, "content": "a", "episode": "three"}),
-			Headers: map[string]string{"Content-Type": multipartType}, ExpectedStatus: 400,
+		{Name: "a form with a word for episode", Body: hookstest.MultipartBody(t, map[string]string{"user": hookstest.OwnerID, "content": "a", "episode": "three"}),
+			Headers: map[string]string{"Content-Type": hookstest.MultipartType}, ExpectedStatus: 400,
 			ExpectedContent: []string{`"episode":{"code":"validation_not_a_number"`}, AfterTestFunc: unchanged},
 
 		// accepted as they are
@@ -106,14 +109,14 @@ func TestQuotesBadInput(t *testing.T) {
 			ExpectedContent: []string{`"content":"이기는 게 목표입니다"`, `"speaker":"백승수"`}, AfterTestFunc: dbQuote("이기는 게 목표입니다")},
 		{Name: "HTML is stored as text", Body: quote(`"content":"<script>alert(1)</script>"`), ExpectedStatus: 200,
 			ExpectedContent: []string{`"is_apply":false`}, AfterTestFunc: dbQuote("<script>alert(1)</script>")},
-		{Name: "a form with a numeric episode", Body: multipartBody(t, map[string]string{"user": ownerID, "content": "1", "episode": "7"}),
-			Headers: map[string]string{"Content-Type": multipartType}, ExpectedStatus: 200,
+		{Name: "a form with a numeric episode", Body: hookstest.MultipartBody(t, map[string]string{"user": hookstest.OwnerID, "content": "1", "episode": "7"}),
+			Headers: map[string]string{"Content-Type": hookstest.MultipartType}, ExpectedStatus: 200,
 			ExpectedContent: []string{`"content":"1"`, `"episode":7`}, AfterTestFunc: dbQuote("1")},
 	}
 	for _, s := range scenarios {
 		s.Method = http.MethodPost
 		s.URL = quotes
-		s = signedInAs(asOwner, s)
+		s = hookstest.SignedInAs(hookstest.AsOwner, s)
 		s.Test(t)
 	}
 }
@@ -123,63 +126,63 @@ func TestQueriesBadInput(t *testing.T) {
 	const quotes = "/api/collections/quotes/records"
 	q := url.QueryEscape
 	scenarios := []tests.ApiScenario{
-		signedInAs(asGuest, tests.ApiScenario{Name: "a filter that ORs its way around the rule", Method: http.MethodGet,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "a filter that ORs its way around the rule", Method: http.MethodGet,
 			URL:                quotes + "?filter=" + q("is_apply = false || 1 = 1"),
 			ExpectedStatus:     200,
-			ExpectedContent:    []string{`"totalItems":2`, ownerApproved, otherApproved},
-			NotExpectedContent: []string{ownerPending, otherPending}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "SQL in a filter", Method: http.MethodGet,
+			ExpectedContent:    []string{`"totalItems":2`, hookstest.OwnerApproved, hookstest.OtherApproved},
+			NotExpectedContent: []string{hookstest.OwnerPending, hookstest.OtherPending}}),
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "SQL in a filter", Method: http.MethodGet,
 			URL:                quotes + "?filter=" + q("content = '') OR 1=1 --'"),
 			ExpectedStatus:     400,
 			ExpectedContent:    []string{`"status":400`},
-			NotExpectedContent: []string{ownerPending, otherPending}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "a broken filter", Method: http.MethodGet,
+			NotExpectedContent: []string{hookstest.OwnerPending, hookstest.OtherPending}}),
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "a broken filter", Method: http.MethodGet,
 			URL:             quotes + "?filter=" + q("((content ="),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"status":400`}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "sorting by an unknown field", Method: http.MethodGet,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sorting by an unknown field", Method: http.MethodGet,
 			URL:             quotes + "?sort=" + q("-nosuchfield"),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"status":400`}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "a page out of range", Method: http.MethodGet,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "a page out of range", Method: http.MethodGet,
 			URL:             quotes + "?page=99999&perPage=50",
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"page":99999`, `"items":[]`}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "a negative page and a huge perPage", Method: http.MethodGet,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "a negative page and a huge perPage", Method: http.MethodGet,
 			URL:             quotes + "?page=-3&perPage=100000000",
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"page":1`, `"totalItems":2`}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "a non-numeric page", Method: http.MethodGet,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "a non-numeric page", Method: http.MethodGet,
 			URL:             quotes + "?page=abc",
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"status":400`}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "SQL as a record id", Method: http.MethodGet,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "SQL as a record id", Method: http.MethodGet,
 			URL:             quotes + "/" + url.PathEscape("' OR 1=1 --"),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "an unknown id", Method: http.MethodGet,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "an unknown id", Method: http.MethodGet,
 			URL:             quotes + "/nosuchquote0001",
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "a 5000-character id", Method: http.MethodGet,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "a 5000-character id", Method: http.MethodGet,
 			URL:             quotes + "/" + strings.Repeat("a", 5000),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`}}),
-		signedInAs(asOwner, tests.ApiScenario{Name: "the hidden ip_address cannot be probed by a filter", Method: http.MethodGet,
-			URL:                "/api/collections/users/records?filter=" + q("ip_address = '"+ownerIP+"'"),
+		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "the hidden ip_address cannot be probed by a filter", Method: http.MethodGet,
+			URL:                "/api/collections/users/records?filter=" + q("ip_address = '"+hookstest.OwnerIP+"'"),
 			ExpectedStatus:     400,
-			NotExpectedContent: []string{ownerNick}}),
-		signedInAs(asOther, tests.ApiScenario{Name: "expanding a quote's user shows no other user", Method: http.MethodGet,
+			NotExpectedContent: []string{hookstest.OwnerNick}}),
+		hookstest.SignedInAs(hookstest.AsOther, tests.ApiScenario{Name: "expanding a quote's user shows no other user", Method: http.MethodGet,
 			URL:                "/api/collections/quotes/records?expand=user",
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":3`},
-			NotExpectedContent: []string{ownerNick, "owner@example.com"}}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "a garbage token is a 401, not a guest", Method: http.MethodGet,
+			NotExpectedContent: []string{hookstest.OwnerNick, "owner@example.com"}}),
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "a garbage token is a 401, not a guest", Method: http.MethodGet,
 			URL:                "/api/collections/chats/records",
 			Headers:            map[string]string{"Authorization": "Bearer not.a.token"},
 			ExpectedStatus:     401,
 			ExpectedContent:    []string{`sign in again`},
-			NotExpectedContent: []string{ownerQuestion, otherChat}}),
+			NotExpectedContent: []string{hookstest.OwnerQuestion, hookstest.OtherChat}}),
 	}
 	for _, s := range scenarios {
 		s.Test(t)
@@ -190,65 +193,65 @@ func TestUsersBadInput(t *testing.T) {
 	t.Parallel()
 	const users = "/api/collections/users/records"
 	signUp := func(fields string) *strings.Reader {
-		return jsonBody(`{"password":"password123","passwordConfirm":"password123",` + fields + `}`)
+		return hookstest.JSONBody(`{"password":"password123","passwordConfirm":"password123",` + fields + `}`)
 	}
-	unchanged := dbCount(migrations.UsersCollection, 2)
+	unchanged := hookstest.DBCount(migrations.UsersCollection, 2)
 	scenarios := []tests.ApiScenario{
-		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with invalid JSON", Method: http.MethodPost, URL: users,
-			Body: jsonBody(`{"email":"a@b.c",`), ExpectedStatus: 400,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sign-up with invalid JSON", Method: http.MethodPost, URL: users,
+			Body: hookstest.JSONBody(`{"email":"a@b.c",`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"status":400`}, AfterTestFunc: unchanged}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with email as a number", Method: http.MethodPost, URL: users,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sign-up with email as a number", Method: http.MethodPost, URL: users,
 			Body: signUp(`"email":12345`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"email":{"code":"validation_not_text"`}, AfterTestFunc: unchanged}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with a password as a number", Method: http.MethodPost, URL: users,
-			Body:            jsonBody(`{"email":"n@example.com","password":12345678,"passwordConfirm":12345678}`),
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sign-up with a password as a number", Method: http.MethodPost, URL: users,
+			Body:            hookstest.JSONBody(`{"email":"n@example.com","password":12345678,"passwordConfirm":12345678}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"password":{"code":"validation_not_text"`}, AfterTestFunc: unchanged}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with a nickname object", Method: http.MethodPost, URL: users,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sign-up with a nickname object", Method: http.MethodPost, URL: users,
 			Body: signUp(`"email":"n@example.com","nickname":{"a":1}`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"nickname":{"code":"validation_not_text"`}, AfterTestFunc: unchanged}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with a malformed email", Method: http.MethodPost, URL: users,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sign-up with a malformed email", Method: http.MethodPost, URL: users,
 			Body: signUp(`"email":"not-an-email' OR 1=1 --"`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"email":{"code":"validation_is_email"`}, AfterTestFunc: unchanged}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with a password of 25 Korean letters (75 bytes, over bcrypt's 72)", Method: http.MethodPost, URL: users,
-			Body:            jsonBody(`{"email":"n@example.com","password":"` + strings.Repeat("가", 25) + `","passwordConfirm":"` + strings.Repeat("가", 25) + `"}`),
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sign-up with a password of 25 Korean letters (75 bytes, over bcrypt's 72)", Method: http.MethodPost, URL: users,
+			Body:            hookstest.JSONBody(`{"email":"n@example.com","password":"` + strings.Repeat("가", 25) + `","passwordConfirm":"` + strings.Repeat("가", 25) + `"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"password":{"code":"validation_max_text_constraint","message":"A password can be at most 72 bytes long`},
 			AfterTestFunc:   unchanged}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with a NUL in the nickname", Method: http.MethodPost, URL: users,
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sign-up with a NUL in the nickname", Method: http.MethodPost, URL: users,
 			Body: signUp(`"email":"n@example.com","nickname":"\u0000dave"`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"nickname":{"code":"validation_control_characters"`}, AfterTestFunc: unchanged}),
-		signedInAs(asOwner, tests.ApiScenario{Name: "update with a NUL in the nickname", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body: jsonBody(`{"nickname":"a\u0000b"}`), ExpectedStatus: 400,
+		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "update with a NUL in the nickname", Method: http.MethodPatch, URL: users + "/" + hookstest.OwnerID,
+			Body: hookstest.JSONBody(`{"nickname":"a\u0000b"}`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"nickname":{"code":"validation_control_characters"`},
-			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "nickname", ownerNick)}),
-		signedInAs(asGuest, tests.ApiScenario{Name: "sign-up with SQL in the nickname", Method: http.MethodPost, URL: users,
+			AfterTestFunc:   hookstest.DBField(migrations.UsersCollection, hookstest.OwnerID, "nickname", hookstest.OwnerNick)}),
+		hookstest.SignedInAs(hookstest.AsGuest, tests.ApiScenario{Name: "sign-up with SQL in the nickname", Method: http.MethodPost, URL: users,
 			Body: signUp(`"email":"n@example.com","nickname":"'); DROP TABLE users; --"`), ExpectedStatus: 200,
-			ExpectedContent: []string{`"nickname":"'); DROP TABLE users; --"`}, AfterTestFunc: dbCount(migrations.UsersCollection, 3)}),
-		signedInAs(asOwner, tests.ApiScenario{Name: "update with invalid JSON", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body: jsonBody(`{"nickname":"x"`), ExpectedStatus: 400,
-			ExpectedContent: []string{`"status":400`}, AfterTestFunc: dbField(migrations.UsersCollection, ownerID, "nickname", ownerNick)}),
-		signedInAs(asOwner, tests.ApiScenario{Name: "update with a differently cased admin field changes nothing", Method: http.MethodPatch,
-			URL: users + "/" + ownerID, Body: jsonBody(`{"DAILY_LIMIT":1000,"Blocked":false}`), ExpectedStatus: 200,
-			ExpectedContent: []string{`"daily_limit":0`}, AfterTestFunc: dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
-		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: daily_limit as a word", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body: jsonBody(`{"daily_limit":"lots"}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"nickname":"'); DROP TABLE users; --"`}, AfterTestFunc: hookstest.DBCount(migrations.UsersCollection, 3)}),
+		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "update with invalid JSON", Method: http.MethodPatch, URL: users + "/" + hookstest.OwnerID,
+			Body: hookstest.JSONBody(`{"nickname":"x"`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"status":400`}, AfterTestFunc: hookstest.DBField(migrations.UsersCollection, hookstest.OwnerID, "nickname", hookstest.OwnerNick)}),
+		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "update with a differently cased admin field changes nothing", Method: http.MethodPatch,
+			URL: users + "/" + hookstest.OwnerID, Body: hookstest.JSONBody(`{"DAILY_LIMIT":1000,"Blocked":false}`), ExpectedStatus: 200,
+			ExpectedContent: []string{`"daily_limit":0`}, AfterTestFunc: hookstest.DBField(migrations.UsersCollection, hookstest.OwnerID, "daily_limit", "0")}),
+		hookstest.SignedInAs(hookstest.AsSuperuser, tests.ApiScenario{Name: "superuser: daily_limit as a word", Method: http.MethodPatch, URL: users + "/" + hookstest.OwnerID,
+			Body: hookstest.JSONBody(`{"daily_limit":"lots"}`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"daily_limit":{"code":"validation_not_a_number"`},
-			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
-		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: a negative daily_limit", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body: jsonBody(`{"daily_limit":-1}`), ExpectedStatus: 400,
+			AfterTestFunc:   hookstest.DBField(migrations.UsersCollection, hookstest.OwnerID, "daily_limit", "0")}),
+		hookstest.SignedInAs(hookstest.AsSuperuser, tests.ApiScenario{Name: "superuser: a negative daily_limit", Method: http.MethodPatch, URL: users + "/" + hookstest.OwnerID,
+			Body: hookstest.JSONBody(`{"daily_limit":-1}`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"daily_limit":{"code":"validation_min_number_constraint"`},
-			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "daily_limit", "0")}),
-		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: blocked as a word", Method: http.MethodPatch, URL: users + "/" + ownerID,
-			Body: jsonBody(`{"blocked":"yes"}`), ExpectedStatus: 400,
+			AfterTestFunc:   hookstest.DBField(migrations.UsersCollection, hookstest.OwnerID, "daily_limit", "0")}),
+		hookstest.SignedInAs(hookstest.AsSuperuser, tests.ApiScenario{Name: "superuser: blocked as a word", Method: http.MethodPatch, URL: users + "/" + hookstest.OwnerID,
+			Body: hookstest.JSONBody(`{"blocked":"yes"}`), ExpectedStatus: 400,
 			ExpectedContent: []string{`"blocked":{"code":"validation_not_a_bool"`},
-			AfterTestFunc:   dbField(migrations.UsersCollection, ownerID, "blocked", "false")}),
-		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: chat content as a number", Method: http.MethodPost, URL: "/api/collections/chats/records",
-			Body: jsonBody(`{"user":"` + ownerID + `","role":"user","status":"done","content":7}`), ExpectedStatus: 400,
-			ExpectedContent: []string{`"content":{"code":"validation_not_text"`}, AfterTestFunc: dbCount(migrations.ChatsCollection, 3)}),
-		signedInAs(asSuperuser, tests.ApiScenario{Name: "superuser: a chat role outside the list", Method: http.MethodPost, URL: "/api/collections/chats/records",
-			Body: jsonBody(`{"user":"` + ownerID + `","role":"system","status":"done","content":"x"}`), ExpectedStatus: 400,
-			ExpectedContent: []string{`"role":{"code":"validation_invalid_value"`}, AfterTestFunc: dbCount(migrations.ChatsCollection, 3)}),
+			AfterTestFunc:   hookstest.DBField(migrations.UsersCollection, hookstest.OwnerID, "blocked", "false")}),
+		hookstest.SignedInAs(hookstest.AsSuperuser, tests.ApiScenario{Name: "superuser: chat content as a number", Method: http.MethodPost, URL: "/api/collections/chats/records",
+			Body: hookstest.JSONBody(`{"user":"` + hookstest.OwnerID + `","role":"user","status":"done","content":7}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"content":{"code":"validation_not_text"`}, AfterTestFunc: hookstest.DBCount(migrations.ChatsCollection, 3)}),
+		hookstest.SignedInAs(hookstest.AsSuperuser, tests.ApiScenario{Name: "superuser: a chat role outside the list", Method: http.MethodPost, URL: "/api/collections/chats/records",
+			Body: hookstest.JSONBody(`{"user":"` + hookstest.OwnerID + `","role":"system","status":"done","content":"x"}`), ExpectedStatus: 400,
+			ExpectedContent: []string{`"role":{"code":"validation_invalid_value"`}, AfterTestFunc: hookstest.DBCount(migrations.ChatsCollection, 3)}),
 	}
 	for _, s := range scenarios {
 		s.Test(t)

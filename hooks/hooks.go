@@ -1,10 +1,18 @@
-// Package hooks binds everything stovebot adds to a PocketBase app: record
-// hooks, routes, the daily limit, the chat proxy and the admin commands.
+// Package hooks binds everything stovebot adds to a PocketBase app. It
+// only wires the feature packages below it; each of them has one bind.go
+// that lists what it serves:
+//
+//   - accounts: users, OAuth2, tokens, logout-all, admin-only fields
+//   - quotes: quote record hooks and the search index
+//   - chat: POST /api/chat, streaming, answers, idempotency
+//   - quota: the daily limit and GET /api/chat/quota
+//   - legacy: the Django-compatible REST API
+//   - webapp: the web app
 //
 // Usage:
 //
 //	app := pocketbase.New()
-//	cfg, _ := hooks.ConfigFromEnv()
+//	cfg, _ := config.FromEnv()
 //	hooks.MustRegister(app, cfg)
 //
 // Hooks take [core.App], so a test binds the same hooks on a tests.TestApp.
@@ -15,38 +23,35 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"stovebot/hooks/search"
+	"stovebot/config"
+	"stovebot/hooks/accounts"
+	"stovebot/hooks/chat"
+	"stovebot/hooks/legacy"
+	"stovebot/hooks/quota"
+	"stovebot/hooks/quotes"
+	"stovebot/hooks/store"
+	"stovebot/hooks/webapp"
 )
 
 // Register validates cfg, fills its defaults and binds stovebot's hooks and
 // routes to app.
-func Register(app core.App, cfg Config) error {
+func Register(app core.App, cfg config.Config) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	bindUserHooks(app)
-	bindQuoteHooks(app)
-	bindControlCharChecks(app)
-	bindChatHooks(app)
-	bindChatCounts(app)
-	bindProtectedFields(app)
-	recheck := cfg.quoteIndexRecheck
-	if recheck == 0 {
-		recheck = quoteIndexRecheck
-	}
-	quotes := search.NewIndex(recheck)
-	bindQuoteIndex(app, quotes)
-	bindOAuth2(app, &cfg)
-	chat := newChatService(app, &cfg, quotes) // shared by /api/chat and the legacy POST /chat
-	bindChatRoutes(app, chat)
-	bindLegacyAPI(app, chat)
-	bindWebApp(app)
-	bindCheckpointer(app, checkpointEvery)
+	c := &cfg
+	accounts.Bind(app, c)
+	index := quotes.Bind(app, c)
+	chats := chat.Bind(app, c, index)
+	quota.Bind(app, c)
+	legacy.Bind(app, chats)
+	webapp.Bind(app)
+	store.BindCheckpointer(app, store.CheckpointEvery)
 	return nil
 }
 
 // MustRegister is [Register] that panics on an invalid configuration.
-func MustRegister(app core.App, cfg Config) {
+func MustRegister(app core.App, cfg config.Config) {
 	if err := Register(app, cfg); err != nil {
 		panic(err)
 	}

@@ -1,20 +1,22 @@
-package hooks
+package hooks_test
 
 import (
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"stovebot/hooks/hookstest"
 )
 
 // The migrations switch PocketBase's rate limiter on: sign-in at 10 a minute
 // per IP, and no blanket /api/ rule.
 func TestRateLimits(t *testing.T) {
 	t.Parallel()
-	app := setupTestApp(t)
+	app := hookstest.NewApp(t)
 	defer app.Cleanup()
-	newUser(t, app, "fresh@example.com")
-	srv := startServer(t, app)
+	hookstest.NewUser(t, app, "fresh@example.com")
+	srv := hookstest.StartServer(t, app)
 
 	signIn := func() int {
 		t.Helper()
@@ -36,10 +38,10 @@ func TestRateLimits(t *testing.T) {
 	}
 
 	// the legacy quote board creates records at PocketBase's *:create rate
-	token := authToken(t, newUser(t, app, "prolific@example.com"))
+	token := hookstest.Token(t, hookstest.NewUser(t, app, "prolific@example.com"))
 	postQuote := func(i int) int {
 		t.Helper()
-		res, _ := do(t, "POST", srv.URL+"/quote", token, fmt.Sprintf(`{"content":"명대사 %d"}`, i))
+		res, _ := hookstest.Do(t, "POST", srv.URL+"/quote", token, fmt.Sprintf(`{"content":"명대사 %d"}`, i))
 		return res.StatusCode
 	}
 	// 20 per 5 s: the 21st in a window is refused (a slow machine may see a

@@ -1,0 +1,262 @@
+package chat
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"stovebot/hooks/quota"
+	"stovebot/hooks/store"
+	"stovebot/hooks/upstream"
+	"stovebot/migrations"
+)
+
+// generation is one answer being made, independent of the request: it
+// does not stop when the client goes away. A streamed one runs on its own
+// goroutine (start): pieces are appended as they arrive, and a reader (the
+// SSE handler) is woken to send them; nothing waits for the reader. A JSON
+// one runs on the handler's goroutine (Ask), and only its result is read.
+type generation struct {
+	mu     sync.Mutex
+	text   []byte
+	notify chan struct{} // a piece arrived (capacity 1: wake-ups coalesce)
+	done   chan struct{} // closed by start when reply/err and quota are set
+	stream bool          // a reader sends the pieces as they arrive
+
+	reply *core.Record
+	err   *router.ApiError
+	quota quota.Quota // after the refund when err is set
+}
+
+func (g *generation) add(piece string) {
+	g.mu.Lock()
+	first := len(g.text) == 0
+	g.text = append(g.text, piece...)
+	g.mu.Unlock()
+	select {
+	case g.notify <- struct{}{}:
+	default:
+	}
+	if first && g.stream {
+		// let the woken reader send the first piece now, before this
+		// goroutine reads on: pieces that arrive together would keep it
+		// busy, and the reader waiting, until the answer is saved
+		runtime.Gosched()
+	}
+}
+
+// since returns the text after the first n bytes.
+func (g *generation) since(n int) string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return string(g.text[n:])
+}
+
+func newGeneration(stream bool) *generation {
+	return &generation{notify: make(chan struct{}, 1), done: make(chan struct{}), stream: stream}
+}
+
+// start makes the answer of acc in the background.
+func (s *Service) start(acc *accepted) *generation {
+	g := newGeneration(acc.stream)
+	s.running.add()
+	go func() {
+		defer s.running.done()
+		defer close(g.done)
+		defer func() {
+			// No handler recovers this goroutine: a panic would end the
+			// process and every other request with it.
+			if r := recover(); r != nil {
+				s.app.Logger().Error("chat: panic while making an answer", "question", acc.question.Id, "panic", r, "stack", string(debug.Stack()))
+				s.failPanicked(acc, g, r)
+			}
+		}()
+		s.generate(acc, g)
+	}()
+	return g
+}
+
+// failPanicked ends a request whose answer panicked (a bug). Unless its
+// outcome has committed, it is failed and refunded now, with the text made
+// so far, rather than left counted, and its Idempotency-Key "running",
+// until the next start repairs it. g's error is then a 500, unless the
+// answer was saved. A second panic while failing is logged, not raised.
+func (s *Service) failPanicked(acc *accepted, g *generation, r any) {
+	defer func() {
+		if r2 := recover(); r2 != nil {
+			s.app.Logger().Error("chat: panic while failing a request after a panic", "question", acc.question.Id, "panic", r2)
+			s.internalError(acc, g)
+		}
+	}()
+	if !acc.settled {
+		// undo what a rolled-back transaction of succeed or fail set
+		acc.question.Set("status", StatusPending)
+		acc.question.Set("reply", "")
+		s.fail(acc, g, g.since(0), fmt.Errorf("panic: %v", r))
+		return
+	}
+	s.internalError(acc, g)
+}
+
+// internalError makes g's outcome a 500 unless it already has one (a
+// saved answer or an error), with the quota as it now is.
+func (s *Service) internalError(acc *accepted, g *generation) {
+	if g.reply != nil || g.err != nil {
+		return
+	}
+	g.err = router.NewInternalServerError("Something went wrong on our side.", nil)
+	g.quota = acc.quota
+	if q, err := quota.Status(s.app.DB(), s.cfg, acc.user, s.cfg.Now()); err == nil {
+		g.quota = q
+	}
+}
+
+func (s *Service) generate(acc *accepted, g *generation) {
+	res, err := s.answer(acc, g)
+	if err == nil && strings.TrimSpace(res.Content) == "" {
+		err = errors.Join(upstream.ErrFailed, errors.New("an empty answer"))
+	}
+	if err != nil {
+		s.fail(acc, g, res.Content, err)
+		return
+	}
+	if err := s.succeed(acc, g, res); err != nil {
+		s.app.Logger().Error("chat: saving an answer", "question", acc.question.Id, "error", err)
+		s.fail(acc, g, res.Content, err) // the answer is kept, as a failed one
+	}
+}
+
+// answer asks the upstream, or the quote index when offline.
+func (s *Service) answer(acc *accepted, g *generation) (upstream.Result, error) {
+	question := acc.question.GetString("content")
+	if s.upstream == nil {
+		pieces, err := offlineAnswer(s.app.DB(), s.quotes, question)
+		if err != nil {
+			return upstream.Result{}, err
+		}
+		for _, p := range pieces {
+			g.add(p)
+		}
+		return upstream.Result{Content: strings.Join(pieces, ""), Model: OfflineModel}, nil
+	}
+	if acc.promptErr != nil {
+		return upstream.Result{}, acc.promptErr
+	}
+	req := upstream.Request{Messages: acc.prompt, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
+	acc.prompt = nil // not kept while the answer streams
+	if acc.stream {
+		return s.upstream.Stream(s.ctx, req, g.add)
+	}
+	res, err := s.upstream.Complete(s.ctx, req)
+	if err == nil {
+		g.add(res.Content)
+	}
+	return res, err
+}
+
+// succeed saves the answer and marks the question done.
+func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) error {
+	reply, err := s.newReply(acc, res.Content, StatusDone)
+	if err != nil {
+		return err
+	}
+	reply.Set("model", res.Model)
+	reply.Set("prompt_tokens", res.PromptTokens)
+	reply.Set("completion_tokens", res.CompletionTokens)
+	err = s.app.RunInTransaction(func(txApp core.App) error {
+		tx, err := store.SQLTx(txApp)
+		if err != nil {
+			return err
+		}
+		if err := insertChat(tx, reply); err != nil {
+			return err
+		}
+		acc.question.Set("status", StatusDone)
+		acc.question.Set("reply", reply.Id)
+		if err := updateChatStatus(tx, acc.question); err != nil {
+			return err
+		}
+		if acc.key != "" {
+			return idemFinish(txApp.DB(), acc.user.Id, acc.key, true)
+		}
+		return nil
+	})
+	if err != nil {
+		// rolled back: the question is still pending, without this reply
+		acc.question.Set("status", StatusPending)
+		acc.question.Set("reply", "")
+		return err
+	}
+	acc.settled = true
+	g.reply, g.quota = reply, acc.quota
+	announce(s.app, core.ModelEventTypeCreate, reply)
+	announce(s.app, core.ModelEventTypeUpdate, acc.question)
+	return nil
+}
+
+func (s *Service) newReply(acc *accepted, content, status string) (*core.Record, error) {
+	collection, err := s.app.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
+	if err != nil {
+		return nil, err
+	}
+	return newChat(collection, acc.user.Id, RoleAssistant, content, status), nil
+}
+
+// fail marks the question failed, keeps the partial answer (as a failed
+// assistant record), refunds the request and forgets its Idempotency-Key.
+func (s *Service) fail(acc *accepted, g *generation, partial string, cause error) {
+	status, message := http.StatusBadGateway, "The chat service did not answer properly. This request was not counted; please try again."
+	switch {
+	case errors.Is(cause, upstream.ErrTimeout):
+		status, message = http.StatusGatewayTimeout, "The chat service took too long to answer. This request was not counted; please try again."
+	case !errors.Is(cause, upstream.ErrFailed):
+		status, message = http.StatusInternalServerError, "Something went wrong on our side. This request was not counted; please try again."
+	}
+	s.app.Logger().Warn("chat: request failed", "question", acc.question.Id, "status", status, "error", cause)
+
+	var reply *core.Record
+	err := s.app.RunInTransaction(func(txApp core.App) error {
+		tx, err := store.SQLTx(txApp)
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(partial) != "" {
+			if reply, err = s.newReply(acc, partial, StatusFailed); err != nil {
+				return err
+			}
+			if err := insertChat(tx, reply); err != nil {
+				return err
+			}
+			acc.question.Set("reply", reply.Id)
+		}
+		acc.question.Set("status", StatusFailed)
+		if err := updateChatStatus(tx, acc.question); err != nil {
+			return err
+		}
+		if acc.key != "" {
+			if err := idemFinish(txApp.DB(), acc.user.Id, acc.key, false); err != nil {
+				return err
+			}
+		}
+		return quota.Refund(txApp.DB(), s.cfg, acc.user.Id, acc.day)
+	})
+	if err != nil {
+		s.app.Logger().Error("chat: saving a failure", "question", acc.question.Id, "error", err)
+	} else {
+		acc.settled = true
+		announce(s.app, core.ModelEventTypeCreate, reply)
+		announce(s.app, core.ModelEventTypeUpdate, acc.question)
+	}
+	g.err = router.NewApiError(status, message, nil)
+	g.quota = acc.quota
+	if q, err := quota.Status(s.app.DB(), s.cfg, acc.user, s.cfg.Now()); err == nil {
+		g.quota = q
+	}
+}

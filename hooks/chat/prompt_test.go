@@ -1,0 +1,62 @@
+package chat_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+
+	"stovebot/hooks/chat"
+	"stovebot/hooks/hookstest"
+	"stovebot/migrations"
+)
+
+// The context query must read a user's messages through the (user,
+// created) index, newest first, with no sort, also once a full ANALYZE
+// has sampled chats into sqlite_stat4 and the planner weighs the samples.
+func TestContextQueryUsesTheUserIndex(t *testing.T) {
+	app := hookstest.NewApp(t)
+	defer app.Cleanup()
+	for i := range 400 {
+		_, err := app.DB().NewQuery(`INSERT INTO ` + migrations.ChatsCollection + ` ("id", "user", "role", "content", "status", "created", "updated")
+			VALUES ({:id}, {:user}, 'user', 'q', 'done', {:created}, {:created})`).Bind(map[string]any{
+			"id": fmt.Sprintf("chat%011d", i), "user": fmt.Sprintf("user%010d", i%20),
+			"created": fmt.Sprintf("2026-11-%02d 10:00:00.000Z", 1+i%28),
+		}).Execute()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := app.DB().NewQuery("ANALYZE").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	var samples int
+	if err := app.DB().NewQuery(`SELECT COUNT(*) FROM sqlite_stat4 WHERE "tbl" = 'chats'`).Row(&samples); err != nil {
+		t.Fatal(err)
+	}
+	if samples == 0 {
+		t.Fatal("ANALYZE wrote no sqlite_stat4 samples for chats: the test would not test the planner's use of them")
+	}
+	rows, err := app.ConcurrentDB().(*dbx.DB).DB().Query("EXPLAIN QUERY PLAN "+chat.ContextSQL(6), "user0000000003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var details []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		details = append(details, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(details, "; ")
+	if got != "SEARCH chats USING INDEX idx_chats_user_created (user=?)" {
+		t.Errorf("plan of the context query: %q", got)
+	}
+}

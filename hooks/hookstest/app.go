@@ -1,0 +1,230 @@
+package hookstest
+
+import (
+	"bytes"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"stovebot/config"
+	"stovebot/hooks"
+	"stovebot/hooks/store"
+	"stovebot/hooks/upstream/upstreamtest"
+	"stovebot/migrations"
+)
+
+// Config is the configuration the hook tests run with: offline (no
+// upstream), the SPEC defaults otherwise.
+func Config() config.Config {
+	cfg := config.Config{ContextMessages: 6}
+	cfg.FillDefaults()
+	return cfg
+}
+
+// NewApp returns a fresh app with stovebot's migrations and hooks,
+// its databases opened as the binary opens them (store.DBConnect). Each option
+// may change the configuration first.
+func NewApp(t testing.TB, opts ...func(*config.Config)) *tests.TestApp {
+	t.Helper()
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{
+		DataDir:       t.TempDir(),
+		EncryptionEnv: "pb_test_env", // as tests.NewTestApp
+		DBConnect:     store.DBConnect,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := hooks.Register(app, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// NewUser creates a user with password "password123" (PasswordHash).
+func NewUser(t testing.TB, app core.App, email string) *core.Record {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := core.NewRecord(c)
+	u.SetEmail(email)
+	u.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: PasswordHash()})
+	if err := app.Save(u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// Token returns a fresh auth token of record.
+func Token(t testing.TB, record *core.Record) string {
+	t.Helper()
+	tok, err := record.NewAuthToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// NewSuperuser creates a superuser and returns its token.
+func NewSuperuser(t testing.TB, app core.App) string {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	su := core.NewRecord(c)
+	su.SetEmail("admin@example.com")
+	su.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: SuperuserPasswordHash()})
+	if err := app.Save(su); err != nil {
+		t.Fatal(err)
+	}
+	return Token(t, su)
+}
+
+// StartServer serves app's routes (with every OnServe hook bound) on a real
+// HTTP server, for tests that need real concurrency or a real connection.
+func StartServer(t testing.TB, app *tests.TestApp) *httptest.Server {
+	t.Helper()
+	return StartServerWithTimeout(t, app, 0)
+}
+
+// StartServerWithTimeout is StartServer with the server's WriteTimeout set,
+// as PocketBase sets it (5 minutes) in production.
+func StartServerWithTimeout(t testing.TB, app *tests.TestApp, writeTimeout time.Duration) *httptest.Server {
+	t.Helper()
+	r, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	se := new(core.ServeEvent)
+	se.App = app
+	se.Router = r
+	se.Server = &http.Server{}
+	var mux http.Handler
+	err = app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
+		m, err := e.Router.BuildMux()
+		mux = m
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config.WriteTimeout = writeTimeout
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+const APIKey = "sk-test-NEVER-SHOWN-1234"
+
+// OnlineApp is a test app whose upstream is f.
+func OnlineApp(t testing.TB, f *upstreamtest.Server, opts ...func(*config.Config)) *tests.TestApp {
+	return NewApp(t, append([]func(*config.Config){func(c *config.Config) {
+		c.OpenAIBaseURL = f.URL
+		c.OpenAIKey = APIKey
+		c.Model = "gpt-test"
+		c.UpstreamTimeout = 2 * time.Second
+	}}, opts...)...)
+}
+
+// Do sends one request and returns the response with its body read.
+func Do(t testing.TB, method, url, token, body string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func AddQuote(t testing.TB, app core.App, content, speaker string, episode int, approved bool, user string) *core.Record {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId(migrations.QuotesCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := core.NewRecord(c)
+	q.Set("content", content)
+	q.Set("speaker", speaker)
+	q.Set("episode", episode)
+	q.Set("is_apply", approved)
+	q.Set("user", user)
+	if err := app.Save(q); err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// AssertKeyNotStored fails when any file of the data directory (databases,
+// logs) contains the API key.
+func AssertKeyNotStored(t testing.TB, dir string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte(APIKey)) {
+			t.Fatalf("the API key is stored in %s", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ChatRecords(t testing.TB, app core.App, user string) []*core.Record {
+	t.Helper()
+	recs, err := app.FindRecordsByFilter(migrations.ChatsCollection, "user = {:u}", "created", 0, 0, map[string]any{"u": user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// NewClock returns a Clock set to t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Clock is a clock a test moves by hand.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }

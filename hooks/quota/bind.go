@@ -1,0 +1,33 @@
+package quota
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"stovebot/config"
+	"stovebot/hooks/guard"
+	"stovebot/migrations"
+)
+
+// Bind serves GET /api/chat/quota and, at start-up, raises the site's
+// count of the day to the users' (SyncSiteCount). The chat service
+// reserves and refunds through Reserve and Refund.
+func Bind(app core.App, cfg *config.Config) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if err := SyncSiteCount(se.App.DB(), cfg, cfg.Now()); err != nil {
+			return err
+		}
+		se.Router.GET("/api/chat/quota", func(e *core.RequestEvent) error {
+			q, err := Status(e.App.DB(), cfg, e.Auth, cfg.Now())
+			if err != nil {
+				return e.InternalServerError("", err)
+			}
+			q.WriteHeaders(e.Response.Header())
+			return e.JSON(http.StatusOK, q)
+		}).Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog())
+		guard.RefuseOtherMethods(se.Router, "/api/chat/quota", "GET")
+		return se.Next()
+	})
+}
