@@ -2,7 +2,7 @@
 // top), answers streamed from POST /api/chat, the limit state with its
 // countdown, retry with the same Idempotency-Key, and inline delete.
 
-import { request, readEvents, newIdempotencyKey, session, clearSession, ApiError, filterValue } from '../api.js';
+import { request, stream, newIdempotencyKey, session, ApiError, filterValue } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
 import { render } from '../markdown.js';
@@ -268,50 +268,22 @@ export function chatView(root) {
       failNote(turn, t(text ? 'chat.cut' : 'chat.failed', { reason }), retry);
     };
     try {
-      const res = await fetch('/api/chat', {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${session.token}`,
-          'Content-Type': 'application/json',
-          Accept: 'text/event-stream',
-          'Idempotency-Key': key,
-        },
-        body: JSON.stringify({ content }),
-      });
+      const res = await stream('/api/chat', { body: { content }, headers: { 'Idempotency-Key': key } });
       setQuotaFromHeaders(res.headers);
-      const type = res.headers.get('Content-Type') || '';
-      if (!res.ok || !type.includes('text/event-stream')) {
-        const body = type.includes('json') ? await res.json().catch(() => null) : null;
-        if (res.ok && body && body.reply) { // a replay: the first result, as JSON
+      if (!res.events) {
+        const body = res.data;
+        if (body && body.reply) { // a replay: the first result, as JSON
           if (body.quota) setQuota(body.quota);
           adopt(turn, body.chat.id);
           text = body.reply.content;
           paint('done');
           return;
         }
-        const err = new ApiError(res.status, body, res.headers);
-        if (res.status === 401) { clearSession(); return; } // the token ended: back to sign-in
-        if ([400, 403, 422, 429].includes(res.status)) {
-          // nothing was written
-          if (res.status === 429 && quota) setQuota({ ...quota, remaining: 0, used: quota.limit, reset: quota.reset });
-          if (retrying) { // the failed attempt is still saved: keep its turn, say why
-            failed(err.message || t('common.error'));
-            return;
-          }
-          // give the text back
-          turn.remove();
-          paintEmpty();
-          if (res.status !== 429) {
-            composer.setText(content);
-            composer.showError(err.message);
-          }
-          return;
-        }
-        failed(err.message || t('common.error'));
+        failed(new ApiError(res.status, body, res.headers).message || t('common.error'));
         return;
       }
       let finished = false;
-      for await (const ev of readEvents(res)) {
+      for await (const ev of res.events) {
         if (ev.event === 'chat') {
           if (ev.data.quota) setQuota(ev.data.quota);
           if (ev.data.chat) adopt(turn, ev.data.chat.id);
@@ -334,7 +306,30 @@ export function chatView(root) {
       }
       if (!finished) failed(t('common.offline'));
     } catch (err) {
-      failed(t('common.offline'));
+      if (!(err instanceof ApiError)) {
+        failed(t('common.offline'));
+        return;
+      }
+      // api.js has ended the session and left the sign-in page its notice
+      if (err.status === 401) return;
+      setQuotaFromHeaders(err.headers);
+      if ([400, 403, 422, 429].includes(err.status)) {
+        // nothing was written
+        if (err.status === 429 && quota) setQuota({ ...quota, remaining: 0, used: quota.limit, reset: quota.reset });
+        if (retrying) { // the failed attempt is still saved: keep its turn, say why
+          failed(err.message || t('common.error'));
+          return;
+        }
+        // give the text back
+        turn.remove();
+        paintEmpty();
+        if (err.status !== 429) {
+          composer.setText(content);
+          composer.showError(err.message);
+        }
+        return;
+      }
+      failed(err.message || t('common.error'));
     } finally {
       state.sending = false;
       composer.paint();
