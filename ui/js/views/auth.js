@@ -5,7 +5,7 @@ import { request, signInWithPassword, authMethods, ApiError, takeNotice } from '
 import { t } from '../i18n.js';
 import { h, logo } from '../dom.js';
 import { field, showErrors, localErrors, passwordErrors, clearErrors, formAlert, busy } from '../form.js';
-import { languageSwitch } from '../app.js';
+import { languageSwitch } from '../lang-switch.js';
 import { startOAuth2 } from '../oauth2.js';
 
 function card(titleKey, leadKey, ...body) {
