@@ -7,7 +7,7 @@ import { t, formatDateTime } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
 import { render } from '../markdown.js';
 import { quota, setQuota, setQuotaFromHeaders, loadQuota } from '../quota.js';
-import { makeDock } from './dock.js';
+import { makeDock } from './chat/dock.js';
 
 const PAGE = 20;
 

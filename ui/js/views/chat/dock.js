@@ -2,9 +2,9 @@
 // with the reset time and a live countdown instead (no send button that can
 // only fail).
 
-import { t } from '../i18n.js';
-import { h, replace, icon, icons } from '../dom.js';
-import { quota, loadQuota, onQuota, resetTime, countdown } from '../quota.js';
+import { t } from '../../i18n.js';
+import { h, replace, icon, icons } from '../../dom.js';
+import { quota, loadQuota, onQuota, resetTime, countdown } from '../../quota.js';
 
 /** maxChars is the server's longest message (its default until the quota is known). */
 export const maxChars = () => (quota && quota.maxChars) || 2000;
@@ -26,7 +26,7 @@ export function makeDock(dock, { send, busy }) {
     h('div', { class: 'composer-row' }, input, sendBtn),
     h('div', { class: 'composer-meta' }, h('span', { class: 'hint' }, t('chat.hint')), counter),
     error);
-  const limitCard = h('section', { class: 'limit-card', hidden: true, 'aria-live': 'polite' });
+  const limit = makeLimitCard();
 
   const showError = (msg) => {
     error.textContent = msg;
@@ -68,32 +68,14 @@ export function makeDock(dock, { send, busy }) {
     send(content);
   });
 
-  let timer = 0;
+  // at 0 left the composer gives way: no send button that can only fail
   const paintLimit = () => {
     const limited = !!quota && quota.remaining === 0;
     form.hidden = limited;
-    limitCard.hidden = !limited;
-    clearInterval(timer);
-    if (!limited) return;
-    const left = h('strong', { class: 'countdown', 'data-testid': 'countdown' });
-    replace(limitCard,
-      h('div', { class: 'limit-icon', 'aria-hidden': 'true' }, icon(icons.clock, { size: 28 })),
-      h('div', {},
-        h('h2', {}, t('limit.title')),
-        h('p', {}, t('limit.body', { limit: quota.limit, time: resetTime(quota) })),
-        h('p', { class: 'countdown-line' }, left)));
-    const tick = () => {
-      left.textContent = t('limit.countdown', { left: countdown(quota.reset) });
-      if (quota.reset.getTime() <= Date.now()) {
-        clearInterval(timer);
-        loadQuota().catch(() => {});
-      }
-    };
-    tick();
-    timer = setInterval(tick, 1000);
+    limit.show(limited);
   };
 
-  dock.append(form, limitCard);
+  dock.append(form, limit.card);
   const stopQuota = onQuota(paintLimit);
   paintLimit();
   paint();
@@ -111,7 +93,37 @@ export function makeDock(dock, { send, busy }) {
     },
     destroy() {
       stopQuota();
-      clearInterval(timer);
+      limit.stop();
     },
   };
+}
+
+// makeLimitCard is the dock at 0 left: when the next question is possible,
+// with a countdown that asks for the quota again once it runs out.
+function makeLimitCard() {
+  const card = h('section', { class: 'limit-card', hidden: true, 'aria-live': 'polite' });
+  let timer = 0;
+  const stop = () => clearInterval(timer);
+  const show = (limited) => {
+    card.hidden = !limited;
+    stop();
+    if (!limited) return;
+    const left = h('strong', { class: 'countdown', 'data-testid': 'countdown' });
+    replace(card,
+      h('div', { class: 'limit-icon', 'aria-hidden': 'true' }, icon(icons.clock, { size: 28 })),
+      h('div', {},
+        h('h2', {}, t('limit.title')),
+        h('p', {}, t('limit.body', { limit: quota.limit, time: resetTime(quota) })),
+        h('p', { class: 'countdown-line' }, left)));
+    const tick = () => {
+      left.textContent = t('limit.countdown', { left: countdown(quota.reset) });
+      if (quota.reset.getTime() <= Date.now()) {
+        stop();
+        loadQuota().catch(() => {});
+      }
+    };
+    tick();
+    timer = setInterval(tick, 1000);
+  };
+  return { card, show, stop };
 }
