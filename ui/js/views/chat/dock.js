@@ -33,13 +33,6 @@ export function makeDock(dock, { send, busy }) {
     error.hidden = !msg;
   };
 
-  // the textarea grows with its text, up to about 6 lines
-  const grow = () => {
-    input.style.height = 'auto';
-    const line = parseFloat(getComputedStyle(input).lineHeight) || 26;
-    input.style.height = `${Math.min(input.scrollHeight, line * 6 + 20)}px`;
-  };
-
   const paint = () => {
     const n = [...input.value].length;
     const max = maxChars();
@@ -50,7 +43,7 @@ export function makeDock(dock, { send, busy }) {
     counter.classList.toggle('over', n > max);
   };
 
-  input.addEventListener('input', () => { grow(); paint(); showError(''); });
+  input.addEventListener('input', () => { grow(input); paint(); showError(''); });
   input.addEventListener('keydown', (e) => {
     // Enter sends, Shift+Enter breaks the line; never while an IME composes
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
@@ -64,7 +57,7 @@ export function makeDock(dock, { send, busy }) {
     if (!content || busy()) return;
     if ([...content].length > maxChars()) { showError(t('chat.tooLong', { max: maxChars() })); return; }
     input.value = '';
-    grow();
+    grow(input);
     send(content);
   });
 
@@ -96,6 +89,13 @@ export function makeDock(dock, { send, busy }) {
       limit.stop();
     },
   };
+}
+
+// The textarea grows with its text, up to about 6 lines.
+function grow(input) {
+  input.style.height = 'auto';
+  const line = parseFloat(getComputedStyle(input).lineHeight) || 26;
+  input.style.height = `${Math.min(input.scrollHeight, line * 6 + 20)}px`;
 }
 
 // makeLimitCard is the dock at 0 left: when the next question is possible,
