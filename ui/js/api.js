@@ -140,10 +140,27 @@ export async function authMethods() {
 }
 
 /**
- * readEvents yields the Server-Sent Events of a fetch response as
- * {event, data} objects, data parsed as JSON when it is JSON.
+ * stream asks for Server-Sent Events. It goes through request, so an error
+ * answer (a 401 above all) is handled as for any other call and thrown as an
+ * ApiError. It returns {events, data, headers, status}: events yields the
+ * stream's {event, data}; when the server answered with JSON instead (a
+ * replay), events is null and data holds the body.
  */
-export async function* readEvents(response) {
+export async function stream(path, { method = 'POST', body, headers = {}, signal } = {}) {
+  const h = new Headers(headers);
+  h.set('Accept', 'text/event-stream');
+  const res = await request(path, { method, body, headers: h, signal, raw: true });
+  const type = res.headers.get('Content-Type') || '';
+  if (type.includes('text/event-stream')) {
+    return { events: readEvents(res), data: null, headers: res.headers, status: res.status };
+  }
+  const data = type.includes('json') ? await res.json().catch(() => null) : null;
+  return { events: null, data, headers: res.headers, status: res.status };
+}
+
+// readEvents yields the Server-Sent Events of a fetch response as
+// {event, data} objects, data parsed as JSON when it is JSON.
+async function* readEvents(response) {
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   let event = 'message';

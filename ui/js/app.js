@@ -1,10 +1,12 @@
 // The app shell: the hash router, the navigation (a rail on desktop, a top
-// bar and a tab bar on phones), the quota pill and the language switch.
+// bar and a tab bar on phones) and the quota pill. It redraws the page when
+// the language switch (lang-switch.js) changes the language.
 
 import { session, refreshSession, onSessionChange } from './api.js';
-import { t, lang, setLang, languages } from './i18n.js';
+import { t, onLangChange } from './i18n.js';
 import { h, replace, icon, icons, logo } from './dom.js';
 import { quota, loadQuota, onQuota, pillText, resetQuota } from './quota.js';
+import { languageSwitch } from './lang-switch.js';
 import { signinView, signupView, forgotView } from './views/auth.js';
 import { chatView } from './views/chat.js';
 import { quotesView } from './views/quotes.js';
@@ -26,26 +28,6 @@ const navItems = [
 
 const app = document.getElementById('app');
 let current = null; // {name, view}
-
-/** languageSwitch is the 한 | EN toggle, used by the shell and the sign-in card. */
-export function languageSwitch() {
-  return h('div', { class: 'lang-switch', role: 'group', 'aria-label': t('lang.label') },
-    languages.map((l) => h('button', {
-      type: 'button',
-      lang: l.code,
-      'aria-pressed': String(lang() === l.code),
-      'aria-label': l.name,
-      title: l.name,
-      dataset: { lang: l.code },
-      onclick: () => {
-        if (lang() === l.code) return;
-        setLang(l.code);
-        render(true);
-        const again = document.querySelector(`.lang-switch [data-lang="${l.code}"]`);
-        if (again) again.focus();
-      },
-    }, l.short)));
-}
 
 function quotaPill() {
   const pill = h('span', { class: 'quota-pill', 'data-testid': 'quota-pill' });
@@ -139,6 +121,7 @@ onSessionChange(() => {
 });
 
 window.addEventListener('hashchange', () => render());
+onLangChange(() => render(true));
 
 async function boot() {
   if (session.token) await refreshSession();

@@ -253,6 +253,7 @@ const strings = {
 };
 
 const LANG_KEY = 'stovebot.lang';
+const listeners = new Set();
 let current = pickInitial();
 
 function pickInitial() {
@@ -276,12 +277,18 @@ export const languages = [
   { code: 'en', name: 'English', short: 'EN' },
 ];
 
-/** Switches the language and remembers the choice. */
+/** Switches the language, remembers the choice, and tells the listeners. */
 export function setLang(code) {
   if (!strings[code]) return;
   current = code;
   localStorage.setItem(LANG_KEY, code);
   document.documentElement.lang = code;
+  listeners.forEach((fn) => fn(code));
+}
+
+/** Calls fn after every switch of language. */
+export function onLangChange(fn) {
+  listeners.add(fn);
 }
 
 /** Translates key, replacing {name} placeholders with vars. */

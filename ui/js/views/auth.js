@@ -4,91 +4,9 @@
 import { request, signInWithPassword, authMethods, ApiError, takeNotice } from '../api.js';
 import { t } from '../i18n.js';
 import { h, logo } from '../dom.js';
-import { languageSwitch } from '../app.js';
+import { field, showErrors, localErrors, passwordErrors, clearErrors, formAlert, busy } from '../form.js';
+import { languageSwitch } from '../lang-switch.js';
 import { startOAuth2 } from '../oauth2.js';
-
-/** field builds a labelled input with its error line. */
-export function field(name, label, attrs = {}, hint) {
-  const id = `f-${name}-${Math.random().toString(36).slice(2, 7)}`;
-  const err = h('p', { class: 'field-error', id: `${id}-err`, 'data-error-for': name, hidden: true });
-  const hintEl = hint ? h('p', { class: 'field-hint', id: `${id}-hint` }, hint) : null;
-  const input = attrs.tag === 'textarea'
-    ? h('textarea', { id, name, ...attrs, tag: null, 'aria-describedby': [hintEl && hintEl.id, err.id].filter(Boolean).join(' ') })
-    : h('input', { id, name, ...attrs, 'aria-describedby': [hintEl && hintEl.id, err.id].filter(Boolean).join(' ') });
-  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hintEl, err);
-}
-
-/** showErrors puts PocketBase's field errors under their fields, the rest in the form's alert. */
-export function showErrors(form, err, fallbackField) {
-  clearErrors(form);
-  const data = (err instanceof ApiError && err.data) || {};
-  let shown = false;
-  for (const [name, e] of Object.entries(data)) {
-    const slot = form.querySelector(`[data-error-for="${name}"]`);
-    if (!slot) continue;
-    slot.textContent = fieldMessage(e);
-    slot.hidden = false;
-    const input = form.querySelector(`[name="${name}"]`);
-    if (input) {
-      input.setAttribute('aria-invalid', 'true');
-      if (!shown) input.focus();
-    }
-    shown = true;
-  }
-  if (shown) return;
-  const target = fallbackField && form.querySelector(`[data-error-for="${fallbackField}"]`);
-  const msg = err instanceof ApiError ? (err.status === 0 ? t('common.offline') : err.message) : t('common.offline');
-  if (target) {
-    target.textContent = msg;
-    target.hidden = false;
-  } else {
-    formAlert(form, msg);
-  }
-}
-
-/** clearErrors hides every error of the form. */
-export function clearErrors(form) {
-  form.querySelectorAll('[data-error-for]').forEach((el) => { el.hidden = true; el.textContent = ''; });
-  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
-  const alert = form.querySelector('.form-alert');
-  if (alert) alert.remove();
-}
-
-/** formAlert shows one message for the whole form. */
-export function formAlert(form, msg, kind = 'error') {
-  const old = form.querySelector('.form-alert');
-  if (old) old.remove();
-  const el = h('p', { class: `form-alert ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, msg);
-  form.prepend(el);
-  return el;
-}
-
-function fieldMessage(e) {
-  switch (e && e.code) {
-    case 'validation_required': return t('v.required');
-    case 'validation_is_email': return t('v.email');
-    case 'validation_not_unique':
-    case 'validation_invalid_email': return t('v.taken');
-    case 'validation_length_out_of_range':
-    case 'validation_length_too_short':
-    case 'validation_min_text_constraint': return t('v.length');
-    case 'validation_values_mismatch': return t('v.mismatch');
-    case 'validation_invalid_old_password': return t('v.oldPassword');
-    default: return (e && e.message) || t('common.error');
-  }
-}
-
-/** busy disables a form's button while a promise runs. */
-export async function busy(button, fn) {
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
-  try {
-    return await fn();
-  } finally {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
-  }
-}
 
 function card(titleKey, leadKey, ...body) {
   return h('section', { class: 'auth-card' },
@@ -147,8 +65,8 @@ export function signinView(root) {
     clearErrors(form);
     const identity = form.identity.value.trim();
     const password = form.password.value;
-    if (!identity) return showErrors(form, new ApiError(400, { data: { identity: { code: 'validation_required' } } }));
-    if (!password) return showErrors(form, new ApiError(400, { data: { password: { code: 'validation_required' } } }));
+    if (!identity) return localErrors(form, { identity: { code: 'validation_required' } });
+    if (!password) return localErrors(form, { password: { code: 'validation_required' } });
     await busy(submit, async () => {
       try {
         await signInWithPassword(identity, password);
@@ -184,11 +102,8 @@ export function signupView(root) {
       passwordConfirm: form.passwordConfirm.value,
       nickname: form.nickname.value.trim(),
     };
-    const local = {};
-    if (!body.email) local.email = { code: 'validation_required' };
-    if (body.password.length < 8) local.password = { message: t('v.passwordShort') };
-    else if (body.password !== body.passwordConfirm) local.passwordConfirm = { code: 'validation_values_mismatch' };
-    if (Object.keys(local).length) return showErrors(form, new ApiError(400, { data: local }));
+    const missing = body.email ? {} : { email: { code: 'validation_required' } };
+    if (localErrors(form, { ...missing, ...passwordErrors(body.password, body.passwordConfirm) })) return;
     if (!body.nickname) delete body.nickname;
     await busy(submit, async () => {
       try {
@@ -213,7 +128,7 @@ export function forgotView(root) {
     e.preventDefault();
     clearErrors(form);
     const email = form.email.value.trim();
-    if (!email) return showErrors(form, new ApiError(400, { data: { email: { code: 'validation_required' } } }));
+    if (!email) return localErrors(form, { email: { code: 'validation_required' } });
     await busy(submit, async () => {
       try {
         await request('/api/collections/users/request-password-reset', { method: 'POST', body: { email } });

@@ -1,10 +1,10 @@
 // Profile: nickname, password change, sign out (here or everywhere), and
 // account deletion behind a typed confirmation.
 
-import { request, session, setUser, setSession, clearSession, signInWithPassword, ApiError } from '../api.js';
+import { request, session, setUser, setSession, clearSession, signInWithPassword } from '../api.js';
 import { t } from '../i18n.js';
 import { h } from '../dom.js';
-import { field, showErrors, clearErrors, formAlert, busy } from './auth.js';
+import { field, showErrors, localErrors, passwordErrors, clearErrors, formAlert, busy } from '../form.js';
 
 /** profileView is the profile at #/profile. */
 export function profileView(root) {
@@ -48,11 +48,8 @@ export function profileView(root) {
       password: pwForm.password.value,
       passwordConfirm: pwForm.passwordConfirm.value,
     };
-    const local = {};
-    if (!body.oldPassword) local.oldPassword = { code: 'validation_required' };
-    if (body.password.length < 8) local.password = { message: t('v.passwordShort') };
-    else if (body.password !== body.passwordConfirm) local.passwordConfirm = { code: 'validation_values_mismatch' };
-    if (Object.keys(local).length) return showErrors(pwForm, new ApiError(400, { data: local }));
+    const missing = body.oldPassword ? {} : { oldPassword: { code: 'validation_required' } };
+    if (localErrors(pwForm, { ...missing, ...passwordErrors(body.password, body.passwordConfirm) })) return;
     await busy(savePw, async () => {
       try {
         const { data } = await request(userURL(), { method: 'PATCH', body });

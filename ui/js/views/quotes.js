@@ -4,7 +4,7 @@
 import { request, session, filterValue, ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
-import { field, showErrors, clearErrors, busy } from './auth.js';
+import { field, showErrors, localErrors, clearErrors, busy } from '../form.js';
 
 const PAGE = 10;
 const MAX = 500;
@@ -219,9 +219,6 @@ function formBody(form) {
   const errs = {};
   if (!content) errs.content = { code: 'validation_required' };
   if (ep && !(Number.isInteger(Number(ep)) && Number(ep) >= 1)) errs.episode = { code: 'x', message: t('v.number') };
-  if (Object.keys(errs).length) {
-    showErrors(form, new ApiError(400, { data: errs }));
-    return null;
-  }
+  if (localErrors(form, errs)) return null;
   return { content, speaker, episode: ep ? Number(ep) : null };
 }

@@ -2,9 +2,9 @@
 // with the reset time and a live countdown instead (no send button that can
 // only fail).
 
-import { t } from '../i18n.js';
-import { h, replace, icon, icons } from '../dom.js';
-import { quota, loadQuota, onQuota, resetTime, countdown } from '../quota.js';
+import { t } from '../../i18n.js';
+import { h, replace, icon, icons } from '../../dom.js';
+import { quota, loadQuota, onQuota, resetTime, countdown } from '../../quota.js';
 
 /** maxChars is the server's longest message (its default until the quota is known). */
 export const maxChars = () => (quota && quota.maxChars) || 2000;
@@ -26,18 +26,11 @@ export function makeDock(dock, { send, busy }) {
     h('div', { class: 'composer-row' }, input, sendBtn),
     h('div', { class: 'composer-meta' }, h('span', { class: 'hint' }, t('chat.hint')), counter),
     error);
-  const limitCard = h('section', { class: 'limit-card', hidden: true, 'aria-live': 'polite' });
+  const limit = makeLimitCard();
 
   const showError = (msg) => {
     error.textContent = msg;
     error.hidden = !msg;
-  };
-
-  // the textarea grows with its text, up to about 6 lines
-  const grow = () => {
-    input.style.height = 'auto';
-    const line = parseFloat(getComputedStyle(input).lineHeight) || 26;
-    input.style.height = `${Math.min(input.scrollHeight, line * 6 + 20)}px`;
   };
 
   const paint = () => {
@@ -50,7 +43,7 @@ export function makeDock(dock, { send, busy }) {
     counter.classList.toggle('over', n > max);
   };
 
-  input.addEventListener('input', () => { grow(); paint(); showError(''); });
+  input.addEventListener('input', () => { grow(input); paint(); showError(''); });
   input.addEventListener('keydown', (e) => {
     // Enter sends, Shift+Enter breaks the line; never while an IME composes
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
@@ -64,36 +57,18 @@ export function makeDock(dock, { send, busy }) {
     if (!content || busy()) return;
     if ([...content].length > maxChars()) { showError(t('chat.tooLong', { max: maxChars() })); return; }
     input.value = '';
-    grow();
+    grow(input);
     send(content);
   });
 
-  let timer = 0;
+  // at 0 left the composer gives way: no send button that can only fail
   const paintLimit = () => {
     const limited = !!quota && quota.remaining === 0;
     form.hidden = limited;
-    limitCard.hidden = !limited;
-    clearInterval(timer);
-    if (!limited) return;
-    const left = h('strong', { class: 'countdown', 'data-testid': 'countdown' });
-    replace(limitCard,
-      h('div', { class: 'limit-icon', 'aria-hidden': 'true' }, icon(icons.clock, { size: 28 })),
-      h('div', {},
-        h('h2', {}, t('limit.title')),
-        h('p', {}, t('limit.body', { limit: quota.limit, time: resetTime(quota) })),
-        h('p', { class: 'countdown-line' }, left)));
-    const tick = () => {
-      left.textContent = t('limit.countdown', { left: countdown(quota.reset) });
-      if (quota.reset.getTime() <= Date.now()) {
-        clearInterval(timer);
-        loadQuota().catch(() => {});
-      }
-    };
-    tick();
-    timer = setInterval(tick, 1000);
+    limit.show(limited);
   };
 
-  dock.append(form, limitCard);
+  dock.append(form, limit.card);
   const stopQuota = onQuota(paintLimit);
   paintLimit();
   paint();
@@ -111,7 +86,44 @@ export function makeDock(dock, { send, busy }) {
     },
     destroy() {
       stopQuota();
-      clearInterval(timer);
+      limit.stop();
     },
   };
+}
+
+// The textarea grows with its text, up to about 6 lines.
+function grow(input) {
+  input.style.height = 'auto';
+  const line = parseFloat(getComputedStyle(input).lineHeight) || 26;
+  input.style.height = `${Math.min(input.scrollHeight, line * 6 + 20)}px`;
+}
+
+// makeLimitCard is the dock at 0 left: when the next question is possible,
+// with a countdown that asks for the quota again once it runs out.
+function makeLimitCard() {
+  const card = h('section', { class: 'limit-card', hidden: true, 'aria-live': 'polite' });
+  let timer = 0;
+  const stop = () => clearInterval(timer);
+  const show = (limited) => {
+    card.hidden = !limited;
+    stop();
+    if (!limited) return;
+    const left = h('strong', { class: 'countdown', 'data-testid': 'countdown' });
+    replace(card,
+      h('div', { class: 'limit-icon', 'aria-hidden': 'true' }, icon(icons.clock, { size: 28 })),
+      h('div', {},
+        h('h2', {}, t('limit.title')),
+        h('p', {}, t('limit.body', { limit: quota.limit, time: resetTime(quota) })),
+        h('p', { class: 'countdown-line' }, left)));
+    const tick = () => {
+      left.textContent = t('limit.countdown', { left: countdown(quota.reset) });
+      if (quota.reset.getTime() <= Date.now()) {
+        stop();
+        loadQuota().catch(() => {});
+      }
+    };
+    tick();
+    timer = setInterval(tick, 1000);
+  };
+  return { card, show, stop };
 }
