@@ -13,9 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"stovebot/hooks/quota"
-	"stovebot/hooks/store"
 	"stovebot/hooks/upstream"
-	"stovebot/migrations"
 )
 
 // generation is one answer being made, independent of the request: it
@@ -163,24 +161,17 @@ func (s *Service) answer(acc *accepted, g *generation) (upstream.Result, error) 
 
 // succeed saves the answer and marks the question done.
 func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) error {
-	reply, err := s.newReply(acc, res.Content, StatusDone)
-	if err != nil {
-		return err
-	}
-	reply.Set("model", res.Model)
-	reply.Set("prompt_tokens", res.PromptTokens)
-	reply.Set("completion_tokens", res.CompletionTokens)
-	err = s.app.RunInTransaction(func(txApp core.App) error {
-		tx, err := store.SQLTx(txApp)
-		if err != nil {
+	var w *recordWriter
+	var reply *core.Record
+	err := s.app.RunInTransaction(func(txApp core.App) error {
+		var err error
+		if w, err = newRecordWriter(txApp); err != nil {
 			return err
 		}
-		if err := insertChat(tx, reply); err != nil {
+		if reply, err = w.insertAnswer(acc.user.Id, res); err != nil {
 			return err
 		}
-		acc.question.Set("status", StatusDone)
-		acc.question.Set("reply", reply.Id)
-		if err := updateChatStatus(tx, acc.question); err != nil {
+		if err := w.updateQuestion(acc.question, StatusDone, reply); err != nil {
 			return err
 		}
 		if acc.key != "" {
@@ -196,17 +187,8 @@ func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) err
 	}
 	acc.settled = true
 	g.reply, g.quota = reply, acc.quota
-	announce(s.app, core.ModelEventTypeCreate, reply)
-	announce(s.app, core.ModelEventTypeUpdate, acc.question)
+	w.announce(s.app)
 	return nil
-}
-
-func (s *Service) newReply(acc *accepted, content, status string) (*core.Record, error) {
-	collection, err := s.app.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
-	if err != nil {
-		return nil, err
-	}
-	return newChat(collection, acc.user.Id, RoleAssistant, content, status), nil
 }
 
 // fail marks the question failed, keeps the partial answer (as a failed
@@ -221,23 +203,19 @@ func (s *Service) fail(acc *accepted, g *generation, partial string, cause error
 	}
 	s.app.Logger().Warn("chat: request failed", "question", acc.question.Id, "status", status, "error", cause)
 
-	var reply *core.Record
+	var w *recordWriter
 	err := s.app.RunInTransaction(func(txApp core.App) error {
-		tx, err := store.SQLTx(txApp)
-		if err != nil {
+		var err error
+		if w, err = newRecordWriter(txApp); err != nil {
 			return err
 		}
+		var reply *core.Record // the partial answer, if any
 		if strings.TrimSpace(partial) != "" {
-			if reply, err = s.newReply(acc, partial, StatusFailed); err != nil {
+			if reply, err = w.insertPartial(acc.user.Id, partial); err != nil {
 				return err
 			}
-			if err := insertChat(tx, reply); err != nil {
-				return err
-			}
-			acc.question.Set("reply", reply.Id)
 		}
-		acc.question.Set("status", StatusFailed)
-		if err := updateChatStatus(tx, acc.question); err != nil {
+		if err := w.updateQuestion(acc.question, StatusFailed, reply); err != nil {
 			return err
 		}
 		if acc.key != "" {
@@ -251,8 +229,7 @@ func (s *Service) fail(acc *accepted, g *generation, partial string, cause error
 		s.app.Logger().Error("chat: saving a failure", "question", acc.question.Id, "error", err)
 	} else {
 		acc.settled = true
-		announce(s.app, core.ModelEventTypeCreate, reply)
-		announce(s.app, core.ModelEventTypeUpdate, acc.question)
+		w.announce(s.app)
 	}
 	g.err = router.NewApiError(status, message, nil)
 	g.quota = acc.quota

@@ -7,17 +7,135 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"stovebot/hooks/store"
+	"stovebot/hooks/upstream"
 	"stovebot/migrations"
 )
 
-// The chat path writes its chats records with plain SQL in the
-// transaction (store.SQLTx, kept prepared by stmtcache), not with app.Save:
-// PocketBase's save machinery (its before and execute hooks and the field
-// interceptors) cost more CPU than the three writes of a chat request. The
-// records are complete (id and dates as PocketBase sets them), and once
-// their transaction has committed, announce fires the events PocketBase
-// fires after a save, so realtime subscriptions and OnRecordAfter*Success
-// hooks see them. OnRecordCreate/OnRecordUpdate hooks do not run for them.
+// recordWriter writes the chats records of one chat request inside a
+// transaction and remembers what it wrote, so that once the transaction
+// has committed a single announce fires the events PocketBase fires after
+// a save: realtime subscriptions and OnRecordAfter*Success hooks see the
+// records as if app.Save had written them.
+//
+//	var w *recordWriter
+//	err := app.RunInTransaction(func(txApp core.App) error {
+//		var err error
+//		if w, err = newRecordWriter(txApp); err != nil {
+//			return err
+//		}
+//		question, err = w.insertQuestion(userID, content)
+//		return err
+//	})
+//	if err == nil {
+//		w.announce(app)
+//	}
+//
+// It writes with plain SQL on the transaction's *sql.Tx (kept prepared by
+// stmtcache), not with app.Save: PocketBase's save machinery (its before
+// and execute hooks and the field interceptors) costs more CPU than the
+// three writes of a chat request. The records are complete (id and dates
+// as PocketBase sets them), but OnRecordCreate/OnRecordUpdate hooks and
+// validation do not run for them. Do not use it for records that a user
+// or an admin writes, and never announce a transaction that rolled back.
+type recordWriter struct {
+	tx         *sql.Tx
+	collection *core.Collection
+	created    []*core.Record // in the order written
+	updated    []*core.Record
+}
+
+// newRecordWriter returns a writer for txApp, the app of a transaction.
+func newRecordWriter(txApp core.App) (*recordWriter, error) {
+	tx, err := store.SQLTx(txApp)
+	if err != nil {
+		return nil, err
+	}
+	collection, err := txApp.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
+	if err != nil {
+		return nil, err
+	}
+	return &recordWriter{tx: tx, collection: collection}, nil
+}
+
+// insertQuestion writes a user's question, pending its answer.
+func (w *recordWriter) insertQuestion(userID, content string) (*core.Record, error) {
+	r := newChat(w.collection, userID, RoleUser, content, StatusPending)
+	return r, w.insert(r)
+}
+
+// insertAnswer writes a finished answer, with its model and token usage.
+// Link it to its question with updateQuestion.
+func (w *recordWriter) insertAnswer(userID string, res upstream.Result) (*core.Record, error) {
+	r := newChat(w.collection, userID, RoleAssistant, res.Content, StatusDone)
+	r.Set("model", res.Model)
+	r.Set("prompt_tokens", res.PromptTokens)
+	r.Set("completion_tokens", res.CompletionTokens)
+	return r, w.insert(r)
+}
+
+// insertPartial writes the text a failed request made before it failed,
+// as a failed answer. Link it to its question with updateQuestion.
+func (w *recordWriter) insertPartial(userID, text string) (*core.Record, error) {
+	r := newChat(w.collection, userID, RoleAssistant, text, StatusFailed)
+	return r, w.insert(r)
+}
+
+// updateQuestion sets a question's status, links its reply unless reply
+// is nil, moves its updated date and writes it. The record is changed in
+// memory first: if the transaction rolls back, the caller restores it.
+func (w *recordWriter) updateQuestion(question *core.Record, status string, reply *core.Record) error {
+	question.Set("status", status)
+	if reply != nil {
+		question.Set("reply", reply.Id)
+	}
+	question.SetRaw("updated", types.NowDateTime())
+	_, err := w.tx.Exec(updateChatSQL, question.GetString("status"), question.GetString("reply"),
+		question.GetDateTime("updated").String(), question.Id)
+	if err != nil {
+		return err
+	}
+	w.updated = append(w.updated, question)
+	return nil
+}
+
+// announce fires, after the writer's transaction has committed, the
+// after-create events of the records it inserted, in the order written,
+// then the after-update events of those it updated. app is the app the
+// transaction ran on, not the transaction's. A failing hook is logged:
+// the records are saved all the same.
+func (w *recordWriter) announce(app core.App) {
+	for _, r := range w.created {
+		fireAfterSave(app, core.ModelEventTypeCreate, r)
+	}
+	for _, r := range w.updated {
+		fireAfterSave(app, core.ModelEventTypeUpdate, r)
+	}
+}
+
+func fireAfterSave(app core.App, eventType string, r *core.Record) {
+	e := &core.ModelEvent{App: app, Context: context.Background(), Type: eventType, Model: r}
+	hook := app.OnModelAfterCreateSuccess()
+	if eventType == core.ModelEventTypeUpdate {
+		hook = app.OnModelAfterUpdateSuccess()
+	}
+	if err := hook.Trigger(e); err != nil {
+		app.Logger().Warn("chat: an after-save hook failed", "record", r.Id, "error", err)
+	}
+}
+
+func (w *recordWriter) insert(r *core.Record) error {
+	_, err := w.tx.Exec(insertChatSQL, r.Id, r.GetString("user"), r.GetString("role"), r.GetString("content"),
+		r.GetString("status"), r.GetString("reply"), r.GetString("model"),
+		r.GetInt("prompt_tokens"), r.GetInt("completion_tokens"),
+		r.GetDateTime("created").String(), r.GetDateTime("updated").String())
+	if err != nil {
+		return err
+	}
+	r.MarkAsNotNew()
+	w.created = append(w.created, r)
+	return nil
+}
 
 // newChat returns a new chats record with its id and dates set.
 func newChat(collection *core.Collection, userID, role, content, status string) *core.Record {
@@ -37,42 +155,4 @@ const insertChatSQL = `INSERT INTO ` + migrations.ChatsCollection + `
 	("id", "user", "role", "content", "status", "reply", "model", "prompt_tokens", "completion_tokens", "created", "updated")
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// insertChat writes a record made by newChat in tx.
-func insertChat(tx *sql.Tx, r *core.Record) error {
-	_, err := tx.Exec(insertChatSQL, r.Id, r.GetString("user"), r.GetString("role"), r.GetString("content"),
-		r.GetString("status"), r.GetString("reply"), r.GetString("model"),
-		r.GetInt("prompt_tokens"), r.GetInt("completion_tokens"),
-		r.GetDateTime("created").String(), r.GetDateTime("updated").String())
-	if err == nil {
-		r.MarkAsNotNew()
-	}
-	return err
-}
-
 const updateChatSQL = `UPDATE ` + migrations.ChatsCollection + ` SET "status" = ?, "reply" = ?, "updated" = ? WHERE "id" = ?`
-
-// updateChatStatus writes a record's status and reply in tx, and moves
-// its updated date.
-func updateChatStatus(tx *sql.Tx, r *core.Record) error {
-	r.SetRaw("updated", types.NowDateTime())
-	_, err := tx.Exec(updateChatSQL, r.GetString("status"), r.GetString("reply"), r.GetDateTime("updated").String(), r.Id)
-	return err
-}
-
-// announce fires PocketBase's after-save events for records written above,
-// after their transaction has committed.
-func announce(app core.App, eventType string, records ...*core.Record) {
-	for _, r := range records {
-		if r == nil {
-			continue
-		}
-		e := &core.ModelEvent{App: app, Context: context.Background(), Type: eventType, Model: r}
-		hook := app.OnModelAfterCreateSuccess()
-		if eventType == core.ModelEventTypeUpdate {
-			hook = app.OnModelAfterUpdateSuccess()
-		}
-		if err := hook.Trigger(e); err != nil {
-			app.Logger().Warn("chat: an after-save hook failed", "record", r.Id, "error", err)
-		}
-	}
-}

@@ -18,7 +18,6 @@ import (
 	"stovebot/hooks/guard"
 	"stovebot/hooks/quota"
 	"stovebot/hooks/search"
-	"stovebot/hooks/store"
 	"stovebot/hooks/upstream"
 	"stovebot/migrations"
 )
@@ -157,9 +156,10 @@ func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool)
 	acc := &accepted{user: user, day: quota.Day(now, s.cfg.Location()), key: key, stream: stream}
 	var replayID string
 	var earlier []upstream.Message
+	var w *recordWriter
 	err = e.App.RunInTransaction(func(txApp core.App) error {
-		tx, err := store.SQLTx(txApp)
-		if err != nil {
+		var err error
+		if w, err = newRecordWriter(txApp); err != nil {
 			return err
 		}
 		if key != "" {
@@ -170,12 +170,7 @@ func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool)
 		if acc.quota, err = quota.Reserve(txApp, s.cfg, user, now); err != nil {
 			return err
 		}
-		collection, err := txApp.FindCachedCollectionByNameOrId(migrations.ChatsCollection)
-		if err != nil {
-			return err
-		}
-		acc.question = newChat(collection, user.Id, RoleUser, content, StatusPending)
-		if err := insertChat(tx, acc.question); err != nil {
+		if acc.question, err = w.insertQuestion(user.Id, content); err != nil {
 			return err
 		}
 		if s.context != "" {
@@ -185,7 +180,7 @@ func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool)
 			// under a stream of chat requests, is nearly always (about
 			// 40 µs more a query). The question is pending, so it is not
 			// in the context twice.
-			if earlier, err = earlierMessages(tx, s.context, user.Id); err != nil {
+			if earlier, err = earlierMessages(w.tx, s.context, user.Id); err != nil {
 				return err
 			}
 		}
@@ -212,7 +207,7 @@ func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool)
 		answer.Quota.WriteHeaders(e.Response.Header())
 		return nil, answer, nil
 	}
-	announce(s.app, core.ModelEventTypeCreate, acc.question)
+	w.announce(s.app)
 	acc.quota.WriteHeaders(e.Response.Header())
 	if s.upstream != nil {
 		// Assembled here, not by the generation: SQLite in pure Go grows a
