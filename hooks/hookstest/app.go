@@ -2,6 +2,7 @@ package hookstest
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"golang.org/x/crypto/bcrypt"
 
 	"stovebot/config"
 	"stovebot/hooks"
@@ -37,8 +39,12 @@ func Config() config.Config {
 // may change the configuration first.
 func NewApp(t testing.TB, opts ...func(*config.Config)) *tests.TestApp {
 	t.Helper()
+	dir, err := template()
+	if err != nil {
+		t.Fatal(err)
+	}
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{
-		DataDir:       t.TempDir(),
+		DataDir:       dir,           // cloned: each app has its own copy
 		EncryptionEnv: "pb_test_env", // as tests.NewTestApp
 		DBConnect:     store.DBConnect,
 	})
@@ -53,6 +59,51 @@ func NewApp(t testing.TB, opts ...func(*config.Config)) *tests.TestApp {
 		t.Fatal(err)
 	}
 	return app
+}
+
+// template is a data directory with every migration applied, made once
+// per test binary and cloned by each NewApp: applying PocketBase's and
+// stovebot's migrations to an empty directory took most of the time of a
+// short test under the race detector.
+var template = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "stovebot-test-data-")
+	if err != nil {
+		return "", err
+	}
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: store.DBConnect})
+	if err := app.Bootstrap(); err != nil {
+		return "", err
+	}
+	defer app.ResetBootstrapState() // closes the databases, checkpointing their logs
+	if err := app.RunAllMigrations(); err != nil {
+		return "", err
+	}
+	if err := lowerPasswordCost(app); err != nil {
+		return "", err
+	}
+	return dir, nil
+})
+
+// lowerPasswordCost hashes the passwords of users and superusers at
+// bcrypt's lowest cost: a sign-up or password change under the race
+// detector takes about a second at the default cost, and the tests make
+// hundreds of them. Nothing in stovebot depends on the cost.
+func lowerPasswordCost(app core.App) error {
+	for _, name := range []string{migrations.UsersCollection, core.CollectionNameSuperusers} {
+		c, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			return err
+		}
+		f, ok := c.Fields.GetByName(core.FieldNamePassword).(*core.PasswordField)
+		if !ok {
+			return fmt.Errorf("%s has no password field", name)
+		}
+		f.Cost = bcrypt.MinCost
+		if err := app.Save(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NewUser creates a user with password "password123" (PasswordHash).
