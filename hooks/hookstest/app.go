@@ -74,7 +74,7 @@ var template = sync.OnceValues(func() (string, error) {
 	if err := app.Bootstrap(); err != nil {
 		return "", err
 	}
-	defer app.ResetBootstrapState() // closes the databases, checkpointing their logs
+	defer app.ClearBootstrap() // closes the databases, checkpointing their logs
 	if err := app.RunAllMigrations(); err != nil {
 		return "", err
 	}

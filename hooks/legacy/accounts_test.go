@@ -26,7 +26,7 @@ func TestLegacyJoin(t *testing.T) {
 				`"email":"dora@example.com"`, `"nickname":"Dora"`, `"created_at":"20`, `Z"`, `"id":"`,
 			},
 			NotExpectedContent: []string{`password`, `tokenKey`, `"last_login"`},
-			AfterTestFunc:      legacyUserSignsIn("dora@example.com", "password123"),
+			AfterTestFunc:      userSignsIn("dora@example.com", "password123"),
 		},
 		{
 			Name: "the nickname defaults to the email's local part", Method: http.MethodPost, URL: "/accounts/join",
@@ -44,7 +44,7 @@ func TestLegacyJoin(t *testing.T) {
 			Body:           strings.NewReader(`email=form%40example.com&password=12345678&nickname=2024`),
 			Headers:        map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
 			ExpectedStatus: 201, ExpectedContent: []string{`"email":"form@example.com"`, `"nickname":"2024"`},
-			AfterTestFunc: legacyUserSignsIn("form@example.com", "12345678"),
+			AfterTestFunc: userSignsIn("form@example.com", "12345678"),
 		},
 		{
 			Name: "a taken email", Method: http.MethodPost, URL: "/accounts/join",
@@ -158,8 +158,8 @@ func TestLegacyJoin(t *testing.T) {
 	}
 }
 
-// legacyUserSignsIn fails unless email signs in with password.
-func legacyUserSignsIn(email, password string) func(testing.TB, *tests.TestApp, *http.Response) {
+// userSignsIn fails unless email signs in with password.
+func userSignsIn(email, password string) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		u, err := app.FindAuthRecordByEmail(migrations.UsersCollection, email)
 		if err != nil {
@@ -222,7 +222,7 @@ func TestLegacyLogin(t *testing.T) {
 			Body:           strings.NewReader(`{"email":"alice@example.com","password":"wrong-password"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"message":"Wrong email or password."`},
 			NotExpectedContent: []string{`"token"`},
-			AfterTestFunc:      legacyNoSignIn(hookstest.LegacyAliceID),
+			AfterTestFunc:      noSignIn(hookstest.LegacyAliceID),
 		},
 		{
 			Name: "an unknown email", Method: http.MethodPost, URL: "/accounts/login",
@@ -256,7 +256,7 @@ func TestLegacyLogin(t *testing.T) {
 				}
 			},
 			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`},
-			AfterTestFunc: legacyNoSignIn(hookstest.LegacyAliceID),
+			AfterTestFunc: noSignIn(hookstest.LegacyAliceID),
 		},
 	}
 	for _, s := range scenarios {
@@ -265,8 +265,8 @@ func TestLegacyLogin(t *testing.T) {
 	}
 }
 
-// legacyNoSignIn fails if user id has a last_login.
-func legacyNoSignIn(id string) func(testing.TB, *tests.TestApp, *http.Response) {
+// noSignIn fails if user id has a last_login.
+func noSignIn(id string) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		u, err := app.FindRecordById(migrations.UsersCollection, id)
 		if err != nil {
@@ -306,7 +306,7 @@ func TestLegacyProfile(t *testing.T) {
 			Body:           strings.NewReader(`{"nickname":"  이세영 🎉  "}`),
 			ExpectedStatus: 200, ExpectedContent: []string{`"nickname":"이세영 🎉"`, `"id":"` + hookstest.LegacyAliceID + `"`},
 			NotExpectedContent: []string{`"token"`},
-			AfterTestFunc:      legacyUserSignsIn("alice@example.com", "password123"),
+			AfterTestFunc:      userSignsIn("alice@example.com", "password123"),
 		},
 		{
 			Name: "change the password with the right old_password", Method: http.MethodPut, URL: "/accounts/profile",
@@ -314,8 +314,8 @@ func TestLegacyProfile(t *testing.T) {
 			Body:           strings.NewReader(`{"password":"new-password-456","old_password":"password123"}`),
 			ExpectedStatus: 200, ExpectedContent: []string{`"token":"`, `"email":"alice@example.com"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
-				legacyUserSignsIn("alice@example.com", "new-password-456")(t, app, res)
-				legacyTokenDead(hookstest.LegacyAliceID, hookstest.LegacyAliceToken)(t, app, res)
+				userSignsIn("alice@example.com", "new-password-456")(t, app, res)
+				tokenDead(hookstest.LegacyAliceID, hookstest.LegacyAliceToken)(t, app, res)
 				var body struct{ Token string }
 				hookstest.LegacyDecode(t, res.Body, &body)
 				if _, err := app.FindAuthRecordByToken(body.Token, core.TokenTypeAuth); err != nil {
@@ -328,21 +328,21 @@ func TestLegacyProfile(t *testing.T) {
 			Headers:        hookstest.LegacyAuth(hookstest.LegacyAliceToken),
 			Body:           strings.NewReader(`{"password":"new-password-456","old_password":"wrong","nickname":"changed"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"old_password":{"code":"validation_invalid_old_password"`},
-			AfterTestFunc: legacyProfileUnchanged,
+			AfterTestFunc: profileUnchanged,
 		},
 		{
 			Name: "a new password without old_password", Method: http.MethodPut, URL: "/accounts/profile",
 			Headers:        hookstest.LegacyAuth(hookstest.LegacyAliceToken),
 			Body:           strings.NewReader(`{"password":"new-password-456"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"old_password":{"code":"validation_invalid_old_password"`},
-			AfterTestFunc: legacyProfileUnchanged,
+			AfterTestFunc: profileUnchanged,
 		},
 		{
 			Name: "a new password that is too short", Method: http.MethodPut, URL: "/accounts/profile",
 			Headers:        hookstest.LegacyAuth(hookstest.LegacyAliceToken),
 			Body:           strings.NewReader(`{"password":"short","old_password":"password123"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"password":{"code":"validation_min_text_constraint"`},
-			AfterTestFunc: legacyProfileUnchanged,
+			AfterTestFunc: profileUnchanged,
 		},
 		{
 			Name: "an admin field", Method: http.MethodPut, URL: "/accounts/profile", Headers: hookstest.LegacyAuth(hookstest.LegacyAliceToken),
@@ -351,7 +351,7 @@ func TestLegacyProfile(t *testing.T) {
 			ExpectedContent: []string{
 				`"daily_limit":{"code":"validation_admin_only"`, `"blocked":{"code":"validation_admin_only"`,
 			},
-			AfterTestFunc: legacyProfileUnchanged,
+			AfterTestFunc: profileUnchanged,
 		},
 		{
 			Name: "the profile sent back as shown, with its nickname edited", Method: http.MethodPut, URL: "/accounts/profile", Headers: hookstest.LegacyAuth(hookstest.LegacyAliceToken),
@@ -361,7 +361,7 @@ func TestLegacyProfile(t *testing.T) {
 		{
 			Name: "stored last_login and ip_address sent back as shown change nothing", Method: http.MethodPut, URL: "/accounts/profile", Headers: hookstest.LegacyAuth(hookstest.LegacyAliceToken),
 			Body:           strings.NewReader(`{"nickname":"Alice C.","last_login":"2026-11-20T09:30:00Z","ip_address":"192.0.2.7"}`),
-			BeforeTestFunc: legacySignedInBefore,
+			BeforeTestFunc: signedInBefore,
 			ExpectedStatus: 200, ExpectedContent: []string{`"nickname":"Alice C."`, `"last_login":"2026-11-20T09:30:00Z"`, `"ip_address":"192.0.2.7"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				u, err := app.FindRecordById(migrations.UsersCollection, hookstest.LegacyAliceID)
@@ -376,28 +376,28 @@ func TestLegacyProfile(t *testing.T) {
 		{
 			Name: "a last_login other than the one shown", Method: http.MethodPut, URL: "/accounts/profile", Headers: hookstest.LegacyAuth(hookstest.LegacyAliceToken),
 			Body:           strings.NewReader(`{"nickname":"changed","last_login":"2026-11-21T09:30:00Z","ip_address":"192.0.2.7"}`),
-			BeforeTestFunc: legacySignedInBefore,
+			BeforeTestFunc: signedInBefore,
 			ExpectedStatus: 400, ExpectedContent: []string{`"last_login":{"code":"validation_admin_only"`},
 			NotExpectedContent: []string{`"ip_address"`},
-			AfterTestFunc:      legacyProfileUnchanged,
+			AfterTestFunc:      profileUnchanged,
 		},
 		{
 			Name: "an ip_address other than the one shown", Method: http.MethodPut, URL: "/accounts/profile", Headers: hookstest.LegacyAuth(hookstest.LegacyAliceToken),
 			Body:           strings.NewReader(`{"nickname":"changed","ip_address":"203.0.113.9"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"ip_address":{"code":"validation_admin_only"`},
-			AfterTestFunc: legacyProfileUnchanged,
+			AfterTestFunc: profileUnchanged,
 		},
 		{
 			Name: "a nickname of the wrong type", Method: http.MethodPut, URL: "/accounts/profile", Headers: hookstest.LegacyAuth(hookstest.LegacyAliceToken),
 			Body:           strings.NewReader(`{"nickname":42}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"nickname":{"code":"validation_invalid_type"`},
-			AfterTestFunc: legacyProfileUnchanged,
+			AfterTestFunc: profileUnchanged,
 		},
 		{
 			Name: "update without a token", Method: http.MethodPut, URL: "/accounts/profile",
 			Body:           strings.NewReader(`{"nickname":"changed"}`),
 			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
-			AfterTestFunc: legacyProfileUnchanged,
+			AfterTestFunc: profileUnchanged,
 		},
 		{
 			Name: "delete the account and its data as SPEC section 2 says", Method: http.MethodDelete, URL: "/accounts/profile",
@@ -429,8 +429,8 @@ func TestLegacyProfile(t *testing.T) {
 	}
 }
 
-// legacyProfileUnchanged fails if alice's nickname or password changed.
-func legacyProfileUnchanged(t testing.TB, app *tests.TestApp, res *http.Response) {
+// profileUnchanged fails if alice's nickname or password changed.
+func profileUnchanged(t testing.TB, app *tests.TestApp, res *http.Response) {
 	u, err := app.FindRecordById(migrations.UsersCollection, hookstest.LegacyAliceID)
 	if err != nil {
 		t.Fatal(err)
@@ -438,14 +438,14 @@ func legacyProfileUnchanged(t testing.TB, app *tests.TestApp, res *http.Response
 	if n := u.GetString("nickname"); n != "alice" {
 		t.Fatalf("expected the nickname to stay alice, got %q", n)
 	}
-	legacyUserSignsIn("alice@example.com", "password123")(t, app, res)
+	userSignsIn("alice@example.com", "password123")(t, app, res)
 	if _, err := app.FindAuthRecordByToken(hookstest.LegacyAliceToken, core.TokenTypeAuth); err != nil {
 		t.Fatalf("expected alice's token to keep working: %v", err)
 	}
 }
 
-// legacySignedInBefore gives alice a last sign-in, as a login would.
-func legacySignedInBefore(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+// signedInBefore gives alice a last sign-in, as a login would.
+func signedInBefore(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
 	u, err := app.FindRecordById(migrations.UsersCollection, hookstest.LegacyAliceID)
 	if err != nil {
 		t.Fatal(err)

@@ -17,8 +17,8 @@ import (
 	"stovebot/migrations"
 )
 
-// legacyHeaders fails unless res carries every header of want.
-func legacyHeaders(want map[string]string) func(testing.TB, *tests.TestApp, *http.Response) {
+// expectHeaders fails unless res carries every header of want.
+func expectHeaders(want map[string]string) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
 		for k, v := range want {
 			if got := res.Header.Get(k); got != v {
@@ -28,8 +28,8 @@ func legacyHeaders(want map[string]string) func(testing.TB, *tests.TestApp, *htt
 	}
 }
 
-// legacyChecks runs every check in order.
-func legacyChecks(checks ...func(testing.TB, *tests.TestApp, *http.Response)) func(testing.TB, *tests.TestApp, *http.Response) {
+// allChecks runs every check in order.
+func allChecks(checks ...func(testing.TB, *tests.TestApp, *http.Response)) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, res *http.Response) {
 		for _, c := range checks {
 			c(t, app, res)
@@ -37,8 +37,8 @@ func legacyChecks(checks ...func(testing.TB, *tests.TestApp, *http.Response)) fu
 	}
 }
 
-// legacyChatCount fails unless user has n chat records.
-func legacyChatCount(user string, n int) func(testing.TB, *tests.TestApp, *http.Response) {
+// chatCount fails unless user has n chat records.
+func chatCount(user string, n int) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		if got := len(hookstest.ChatRecords(t, app, user)); got != n {
 			t.Fatalf("expected %d chats of %s, got %d", n, user, got)
@@ -101,7 +101,7 @@ func TestLegacyChatReadAndDelete(t *testing.T) {
 		{
 			Name: "delete a question and its answer", Method: http.MethodDelete, URL: "/chat/" + hookstest.LegacyAliceQ1, Headers: alice,
 			ExpectedStatus: 204,
-			AfterTestFunc: legacyChecks(
+			AfterTestFunc: allChecks(
 				hookstest.LegacyRecordGone(migrations.ChatsCollection, hookstest.LegacyAliceQ1, hookstest.LegacyAliceR1),
 				hookstest.LegacyRecordKept(migrations.ChatsCollection, hookstest.LegacyAliceQ2, hookstest.LegacyBobQ1, hookstest.LegacyBobR1),
 			),
@@ -150,12 +150,12 @@ func TestLegacyChatAsk(t *testing.T) {
 				`"method":"GET"},{"rel":"delete","href":"http://example.com/chat/`,
 				`"method":"DELETE"}]`,
 			},
-			AfterTestFunc: legacyChecks(
-				legacyHeaders(map[string]string{
+			AfterTestFunc: allChecks(
+				expectHeaders(map[string]string{
 					"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4", "X-RateLimit-Used": "1",
 					"RateLimit-Policy": `"daily";q=5;w=86400`,
 				}),
-				legacyChatCount(hookstest.LegacyAliceID, 3+2),
+				chatCount(hookstest.LegacyAliceID, 3+2),
 				func(t testing.TB, app *tests.TestApp, res *http.Response) {
 					var body struct {
 						ID    string `json:"id"`
@@ -180,14 +180,14 @@ func TestLegacyChatAsk(t *testing.T) {
 			Headers: alice, Body: strings.NewReader(`{"content":"one more"}`),
 			BeforeTestFunc: ask("the only one"),
 			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`, `1 chat requests`},
-			AfterTestFunc: legacyChecks(
-				legacyHeaders(map[string]string{"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "1"}),
+			AfterTestFunc: allChecks(
+				expectHeaders(map[string]string{"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "1"}),
 				func(t testing.TB, _ *tests.TestApp, res *http.Response) {
 					if res.Header.Get("Retry-After") == "" || res.Header.Get("Retry-After") == "0" {
 						t.Fatalf("expected a Retry-After, got %q", res.Header.Get("Retry-After"))
 					}
 				},
-				legacyChatCount(hookstest.LegacyAliceID, 3+2),
+				chatCount(hookstest.LegacyAliceID, 3+2),
 			),
 		},
 		{
@@ -204,8 +204,8 @@ func TestLegacyChatAsk(t *testing.T) {
 			ExpectedStatus:     502,
 			ExpectedContent:    []string{`"status":502`},
 			NotExpectedContent: []string{upstreamtest.SecretBody},
-			AfterTestFunc: legacyChecks(
-				legacyHeaders(map[string]string{"X-RateLimit-Remaining": "5", "X-RateLimit-Used": "0"}),
+			AfterTestFunc: allChecks(
+				expectHeaders(map[string]string{"X-RateLimit-Remaining": "5", "X-RateLimit-Used": "0"}),
 				func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 					recs := hookstest.ChatRecords(t, app, hookstest.LegacyAliceID)
 					last := recs[len(recs)-1]
@@ -227,60 +227,60 @@ func TestLegacyChatAsk(t *testing.T) {
 				hookstest.LegacySave(t, app, u)
 			},
 			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`},
-			AfterTestFunc: legacyChatCount(hookstest.LegacyAliceID, 3),
+			AfterTestFunc: chatCount(hookstest.LegacyAliceID, 3),
 		},
 		{
 			Name: "empty content", Method: http.MethodPost, URL: "/chat", Headers: alice,
 			Body:           strings.NewReader(`{"content":"   "}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_required"`},
-			AfterTestFunc: legacyChecks(
-				legacyHeaders(map[string]string{"X-RateLimit-Remaining": "5"}),
-				legacyChatCount(hookstest.LegacyAliceID, 3),
+			AfterTestFunc: allChecks(
+				expectHeaders(map[string]string{"X-RateLimit-Remaining": "5"}),
+				chatCount(hookstest.LegacyAliceID, 3),
 			),
 		},
 		{
 			Name: "content over the limit", Method: http.MethodPost, URL: "/chat", Headers: alice,
 			Body:           strings.NewReader(`{"content":"` + strings.Repeat("가", 2001) + `"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_max_chars"`},
-			AfterTestFunc: legacyChatCount(hookstest.LegacyAliceID, 3),
+			AfterTestFunc: chatCount(hookstest.LegacyAliceID, 3),
 		},
 		{
 			Name: "JSON sent as a form (curl -d without a Content-Type)", Method: http.MethodPost, URL: "/chat",
 			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
 			Body:           strings.NewReader(`{"content":"hello"}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`The body is JSON but was sent as a form`},
-			AfterTestFunc: legacyChatCount(hookstest.LegacyAliceID, 3),
+			AfterTestFunc: chatCount(hookstest.LegacyAliceID, 3),
 		},
 		{
 			Name: "a NUL in a form's content", Method: http.MethodPost, URL: "/chat",
 			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
 			Body:           strings.NewReader(`content=a%00b`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_control_characters"`},
-			AfterTestFunc: legacyChatCount(hookstest.LegacyAliceID, 3),
+			AfterTestFunc: chatCount(hookstest.LegacyAliceID, 3),
 		},
 		{
 			Name: "content of the wrong type", Method: http.MethodPost, URL: "/chat", Headers: alice,
 			Body:           strings.NewReader(`{"content":["hello"]}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"content":{"code":"validation_invalid_type"`},
-			AfterTestFunc: legacyChecks(
-				legacyHeaders(map[string]string{"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "5"}),
-				legacyChatCount(hookstest.LegacyAliceID, 3),
+			AfterTestFunc: allChecks(
+				expectHeaders(map[string]string{"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "5"}),
+				chatCount(hookstest.LegacyAliceID, 3),
 			),
 		},
 		{
 			Name: "invalid JSON", Method: http.MethodPost, URL: "/chat", Headers: alice,
 			Body:           strings.NewReader(`{"content":`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"message":"The body is not a valid JSON object."`},
-			AfterTestFunc: legacyChecks(
-				legacyHeaders(map[string]string{"X-RateLimit-Limit": "5"}),
-				legacyChatCount(hookstest.LegacyAliceID, 3),
+			AfterTestFunc: allChecks(
+				expectHeaders(map[string]string{"X-RateLimit-Limit": "5"}),
+				chatCount(hookstest.LegacyAliceID, 3),
 			),
 		},
 		{
 			Name: "ask without a token", Method: http.MethodPost, URL: "/chat",
 			Body:           strings.NewReader(`{"content":"hello"}`),
 			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
-			AfterTestFunc: legacyChatCount(hookstest.LegacyAliceID, 3),
+			AfterTestFunc: chatCount(hookstest.LegacyAliceID, 3),
 		},
 	}
 	for _, s := range scenarios {

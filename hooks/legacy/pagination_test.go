@@ -14,9 +14,9 @@ import (
 	"stovebot/hooks/legacy"
 )
 
-// legacyPagedApp is hookstest.LegacyApp where carol has asked 12 questions, "question
+// pagedApp is hookstest.LegacyApp where carol has asked 12 questions, "question
 // 01" first.
-func legacyPagedApp(t testing.TB) *tests.TestApp {
+func pagedApp(t testing.TB) *tests.TestApp {
 	app := hookstest.LegacyApp(t)
 	for i := 1; i <= 12; i++ {
 		hookstest.LegacyAddChat(t, app, hookstest.LegacyCarolID, fmt.Sprintf("carolq%09d", i), fmt.Sprintf("carolr%09d", i),
@@ -25,8 +25,8 @@ func legacyPagedApp(t testing.TB) *tests.TestApp {
 	return app
 }
 
-// legacyWantPage is what a list page must hold.
-type legacyWantPage struct {
+// wantPage is what a list page must hold.
+type wantPage struct {
 	page, perPage, totalItems, totalPages int
 	contents                              []string // items' content, in order
 	links                                 []string // "rel page", in order
@@ -35,7 +35,7 @@ type legacyWantPage struct {
 
 // check fails unless res is the page w describes, in its body and in its
 // Link header.
-func (w legacyWantPage) check(t testing.TB, _ *tests.TestApp, res *http.Response) {
+func (w wantPage) check(t testing.TB, _ *tests.TestApp, res *http.Response) {
 	var body struct {
 		Page       int `json:"page"`
 		PerPage    int `json:"per_page"`
@@ -85,7 +85,7 @@ func (w legacyWantPage) check(t testing.TB, _ *tests.TestApp, res *http.Response
 	}
 }
 
-func legacyQuestions(from, to int) []string {
+func questionTexts(from, to int) []string {
 	var out []string
 	for i := from; i >= to; i-- {
 		out = append(out, fmt.Sprintf("question %02d", i))
@@ -100,38 +100,38 @@ func TestLegacyPaginationAcrossThreePages(t *testing.T) {
 		{
 			Name: "page 1 of 3", Method: http.MethodGet, URL: "/chat?page=1&per_page=5", Headers: carol,
 			ExpectedStatus: 200, ExpectedContent: []string{`"total_items":12`},
-			AfterTestFunc: legacyWantPage{page: 1, perPage: 5, totalItems: 12, totalPages: 3,
-				contents: legacyQuestions(12, 8), links: []string{"first 1", "next 2", "last 3"}}.check,
+			AfterTestFunc: wantPage{page: 1, perPage: 5, totalItems: 12, totalPages: 3,
+				contents: questionTexts(12, 8), links: []string{"first 1", "next 2", "last 3"}}.check,
 		},
 		{
 			Name: "page 2 of 3", Method: http.MethodGet, URL: "/chat?page=2&per_page=5", Headers: carol,
 			ExpectedStatus: 200, ExpectedContent: []string{`"total_items":12`},
-			AfterTestFunc: legacyWantPage{page: 2, perPage: 5, totalItems: 12, totalPages: 3,
-				contents: legacyQuestions(7, 3), links: []string{"first 1", "prev 1", "next 3", "last 3"}}.check,
+			AfterTestFunc: wantPage{page: 2, perPage: 5, totalItems: 12, totalPages: 3,
+				contents: questionTexts(7, 3), links: []string{"first 1", "prev 1", "next 3", "last 3"}}.check,
 		},
 		{
 			Name: "page 3 of 3", Method: http.MethodGet, URL: "/chat?page=3&per_page=5", Headers: carol,
 			ExpectedStatus: 200, ExpectedContent: []string{`"total_items":12`},
-			AfterTestFunc: legacyWantPage{page: 3, perPage: 5, totalItems: 12, totalPages: 3,
-				contents: legacyQuestions(2, 1), links: []string{"first 1", "prev 2", "last 3"}}.check,
+			AfterTestFunc: wantPage{page: 3, perPage: 5, totalItems: 12, totalPages: 3,
+				contents: questionTexts(2, 1), links: []string{"first 1", "prev 2", "last 3"}}.check,
 		},
 		{
 			Name: "the old per-page spelling", Method: http.MethodGet, URL: "/chat?page=2&per-page=5", Headers: carol,
 			ExpectedStatus: 200, ExpectedContent: []string{`"per_page":5`},
-			AfterTestFunc: legacyWantPage{page: 2, perPage: 5, totalItems: 12, totalPages: 3,
-				contents: legacyQuestions(7, 3), links: []string{"first 1", "prev 1", "next 3", "last 3"}}.check,
+			AfterTestFunc: wantPage{page: 2, perPage: 5, totalItems: 12, totalPages: 3,
+				contents: questionTexts(7, 3), links: []string{"first 1", "prev 1", "next 3", "last 3"}}.check,
 		},
 		{
 			Name: "the defaults: page 1 of 10", Method: http.MethodGet, URL: "/chat", Headers: carol,
 			ExpectedStatus: 200, ExpectedContent: []string{`"per_page":10`},
-			AfterTestFunc: legacyWantPage{page: 1, perPage: 10, totalItems: 12, totalPages: 2,
-				contents: legacyQuestions(12, 3), links: []string{"first 1", "next 2", "last 2"}}.check,
+			AfterTestFunc: wantPage{page: 1, perPage: 10, totalItems: 12, totalPages: 2,
+				contents: questionTexts(12, 3), links: []string{"first 1", "next 2", "last 2"}}.check,
 		},
 		{
 			Name: "100 per page", Method: http.MethodGet, URL: "/chat?per_page=100", Headers: carol,
 			ExpectedStatus: 200, ExpectedContent: []string{`"per_page":100`},
-			AfterTestFunc: legacyWantPage{page: 1, perPage: 100, totalItems: 12, totalPages: 1,
-				contents: legacyQuestions(12, 1), links: []string{"first 1", "last 1"}}.check,
+			AfterTestFunc: wantPage{page: 1, perPage: 100, totalItems: 12, totalPages: 1,
+				contents: questionTexts(12, 1), links: []string{"first 1", "last 1"}}.check,
 		},
 		{
 			Name: "links follow a trusted proxy's scheme", Method: http.MethodGet, URL: "/chat?page=3&per_page=5",
@@ -144,15 +144,15 @@ func TestLegacyPaginationAcrossThreePages(t *testing.T) {
 				}
 			},
 			ExpectedStatus: 200, ExpectedContent: []string{`"total_items":12`},
-			AfterTestFunc: legacyWantPage{page: 3, perPage: 5, totalItems: 12, totalPages: 3, base: "https://example.com",
-				contents: legacyQuestions(2, 1), links: []string{"first 1", "prev 2", "last 3"}}.check,
+			AfterTestFunc: wantPage{page: 3, perPage: 5, totalItems: 12, totalPages: 3, base: "https://example.com",
+				contents: questionTexts(2, 1), links: []string{"first 1", "prev 2", "last 3"}}.check,
 		},
 		{
 			Name: "an untrusted X-Forwarded-Proto is ignored", Method: http.MethodGet, URL: "/chat?page=3&per_page=5",
 			Headers:        map[string]string{"Authorization": hookstest.LegacyCarolToken, "X-Forwarded-Proto": "https"},
 			ExpectedStatus: 200, ExpectedContent: []string{`"total_items":12`},
-			AfterTestFunc: legacyWantPage{page: 3, perPage: 5, totalItems: 12, totalPages: 3,
-				contents: legacyQuestions(2, 1), links: []string{"first 1", "prev 2", "last 3"}}.check,
+			AfterTestFunc: wantPage{page: 3, perPage: 5, totalItems: 12, totalPages: 3,
+				contents: questionTexts(2, 1), links: []string{"first 1", "prev 2", "last 3"}}.check,
 		},
 		{
 			Name: "a page past the last", Method: http.MethodGet, URL: "/chat?page=4&per_page=5", Headers: carol,
@@ -164,7 +164,7 @@ func TestLegacyPaginationAcrossThreePages(t *testing.T) {
 		},
 	}
 	for _, s := range scenarios {
-		s.TestAppFactory = func(t testing.TB) *tests.TestApp { return legacyPagedApp(t) }
+		s.TestAppFactory = func(t testing.TB) *tests.TestApp { return pagedApp(t) }
 		s.Test(t)
 	}
 }
@@ -176,7 +176,7 @@ func TestLegacyPaginationBounds(t *testing.T) {
 			Name: "an empty list is one page", Method: http.MethodGet, URL: "/chat", Headers: hookstest.LegacyAuth(hookstest.LegacyCarolToken),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"items":[]`, `"total_items":0`, `"total_pages":1`, `"page":1`},
-			AfterTestFunc: legacyWantPage{page: 1, perPage: 10, totalItems: 0, totalPages: 1,
+			AfterTestFunc: wantPage{page: 1, perPage: 10, totalItems: 0, totalPages: 1,
 				links: []string{"first 1", "last 1"}}.check,
 		},
 		{

@@ -12,8 +12,8 @@ import (
 	"stovebot/migrations"
 )
 
-// legacyQuoteField fails unless quote id's field reads want.
-func legacyQuoteField(id, field, want string) func(testing.TB, *tests.TestApp, *http.Response) {
+// quoteField fails unless quote id's field reads want.
+func quoteField(id, field, want string) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		q, err := app.FindRecordById(migrations.QuotesCollection, id)
 		if err != nil {
@@ -84,7 +84,7 @@ func TestLegacyQuoteList(t *testing.T) {
 func TestLegacyQuoteWrite(t *testing.T) {
 	t.Parallel()
 	alice := hookstest.LegacyAuth(hookstest.LegacyAliceToken)
-	unchanged := legacyQuoteField(hookstest.LegacyAlicePend, "content", "Alice's pending quote")
+	unchanged := quoteField(hookstest.LegacyAlicePend, "content", "Alice's pending quote")
 	scenarios := []tests.ApiScenario{
 		{
 			Name: "submit a quote: pending, as the caller, with links", Method: http.MethodPost, URL: "/quote", Headers: alice,
@@ -155,44 +155,44 @@ func TestLegacyQuoteWrite(t *testing.T) {
 				`"id":"` + hookstest.LegacyAlicePend + `"`, `"content":"edited 🎉"`, `"speaker":"백승수"`, `"episode":null`,
 			},
 			NotExpectedContent: []string{`"links"`},
-			AfterTestFunc:      legacyQuoteField(hookstest.LegacyAlicePend, "content", "edited 🎉"),
+			AfterTestFunc:      quoteField(hookstest.LegacyAlicePend, "content", "edited 🎉"),
 		},
 		{
 			Name: "edit one's own approved quote", Method: http.MethodPut, URL: "/quote/" + hookstest.LegacyAliceAppr, Headers: alice,
 			Body:           strings.NewReader(`{"content":"edited"}`),
 			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`},
-			AfterTestFunc: legacyQuoteField(hookstest.LegacyAliceAppr, "content", "Alice's approved quote"),
+			AfterTestFunc: quoteField(hookstest.LegacyAliceAppr, "content", "Alice's approved quote"),
 		},
 		{
 			Name: "edit another user's approved quote", Method: http.MethodPut, URL: "/quote/" + hookstest.LegacyBobApproved, Headers: alice,
 			Body:           strings.NewReader(`{"content":"edited"}`),
 			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`},
-			AfterTestFunc: legacyQuoteField(hookstest.LegacyBobApproved, "content", "Bob's approved quote"),
+			AfterTestFunc: quoteField(hookstest.LegacyBobApproved, "content", "Bob's approved quote"),
 		},
 		{
 			Name: "edit another user's pending quote", Method: http.MethodPut, URL: "/quote/" + hookstest.LegacyBobPending, Headers: alice,
 			Body:           strings.NewReader(`{"content":"edited"}`),
 			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
-			AfterTestFunc: legacyQuoteField(hookstest.LegacyBobPending, "content", "Bob's pending quote"),
+			AfterTestFunc: quoteField(hookstest.LegacyBobPending, "content", "Bob's pending quote"),
 		},
 		{
 			Name: "approve one's own quote", Method: http.MethodPut, URL: "/quote/" + hookstest.LegacyAlicePend, Headers: alice,
 			Body:           strings.NewReader(`{"is_apply":true}`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"is_apply":{"code":"validation_admin_only"`},
-			AfterTestFunc: legacyQuoteField(hookstest.LegacyAlicePend, "is_apply", "false"),
+			AfterTestFunc: quoteField(hookstest.LegacyAlicePend, "is_apply", "false"),
 		},
 		{
 			Name: "the quote sent back as shown, with its content edited", Method: http.MethodPut, URL: "/quote/" + hookstest.LegacyAlicePend, Headers: alice,
 			Body:           strings.NewReader(`{"id":"` + hookstest.LegacyAlicePend + `","user":"alice@example.com","nickname":"alice","content":"edited","is_apply":false,"applied_at":null}`),
 			ExpectedStatus: 200, ExpectedContent: []string{`"content":"edited"`, `"is_apply":false`},
-			AfterTestFunc: legacyQuoteField(hookstest.LegacyAlicePend, "content", "edited"),
+			AfterTestFunc: quoteField(hookstest.LegacyAlicePend, "content", "edited"),
 		},
 		{
 			Name: "a form sent back as shown", Method: http.MethodPut, URL: "/quote/" + hookstest.LegacyAlicePend,
 			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
 			Body:           strings.NewReader(`content=edited&is_apply=false&applied_at=&user=alice%40example.com`),
 			ExpectedStatus: 200, ExpectedContent: []string{`"content":"edited"`},
-			AfterTestFunc: legacyQuoteField(hookstest.LegacyAlicePend, "content", "edited"),
+			AfterTestFunc: quoteField(hookstest.LegacyAlicePend, "content", "edited"),
 		},
 		{
 			Name: "is_apply as the text \"false\" is not the false shown", Method: http.MethodPut, URL: "/quote/" + hookstest.LegacyAlicePend, Headers: alice,
@@ -205,7 +205,7 @@ func TestLegacyQuoteWrite(t *testing.T) {
 			Headers:        map[string]string{"Authorization": alice["Authorization"], "Content-Type": "application/x-www-form-urlencoded"},
 			Body:           strings.NewReader(`content=edited&is_apply=true`),
 			ExpectedStatus: 400, ExpectedContent: []string{`"is_apply":{"code":"validation_admin_only"`},
-			AfterTestFunc: legacyQuoteField(hookstest.LegacyAlicePend, "is_apply", "false"),
+			AfterTestFunc: quoteField(hookstest.LegacyAlicePend, "is_apply", "false"),
 		},
 		{
 			Name: "another author sent back", Method: http.MethodPut, URL: "/quote/" + hookstest.LegacyAlicePend, Headers: alice,

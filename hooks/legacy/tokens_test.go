@@ -83,17 +83,17 @@ func TestLegacyLogoutEndsEveryEarlierToken(t *testing.T) {
 		{
 			Name: "POST /api/logout-all answers 204", Method: http.MethodPost, URL: "/api/logout-all",
 			Headers: hookstest.LegacyAuth(hookstest.LegacyAliceToken), ExpectedStatus: 204,
-			AfterTestFunc: legacyTokenDead(hookstest.LegacyAliceID, hookstest.LegacyAliceToken),
+			AfterTestFunc: tokenDead(hookstest.LegacyAliceID, hookstest.LegacyAliceToken),
 		},
 		{
 			Name: "GET /accounts/logout answers 204", Method: http.MethodGet, URL: "/accounts/logout",
 			Headers: hookstest.LegacyAuth(hookstest.LegacyAliceToken), ExpectedStatus: 204,
-			AfterTestFunc: legacyTokenDead(hookstest.LegacyAliceID, hookstest.LegacyAliceToken),
+			AfterTestFunc: tokenDead(hookstest.LegacyAliceID, hookstest.LegacyAliceToken),
 		},
 		{
 			Name: "POST /accounts/logout with the seed's header answers 204", Method: http.MethodPost, URL: "/accounts/logout",
 			Headers: map[string]string{"Authentication": "bearer " + hookstest.LegacyAliceToken}, ExpectedStatus: 204,
-			AfterTestFunc: legacyTokenDead(hookstest.LegacyAliceID, hookstest.LegacyAliceToken),
+			AfterTestFunc: tokenDead(hookstest.LegacyAliceID, hookstest.LegacyAliceToken),
 		},
 		{
 			Name: "after /accounts/logout the old token gets 401 on the profile", Method: http.MethodGet, URL: "/accounts/profile",
@@ -133,7 +133,7 @@ func TestLegacyLogoutEndsEveryEarlierToken(t *testing.T) {
 		{
 			Name: "a superuser can sign out everywhere too", Method: http.MethodPost, URL: "/api/logout-all",
 			Headers: hookstest.LegacyAuth(hookstest.LegacySuperToken), ExpectedStatus: 204,
-			AfterTestFunc: legacyTokenDead(hookstest.LegacySuperID, hookstest.LegacySuperToken),
+			AfterTestFunc: tokenDead(hookstest.LegacySuperID, hookstest.LegacySuperToken),
 		},
 		{
 			Name: "logout-all without a token", Method: http.MethodPost, URL: "/api/logout-all",
@@ -150,8 +150,8 @@ func TestLegacyLogoutEndsEveryEarlierToken(t *testing.T) {
 	}
 }
 
-// legacyTokenDead fails unless token no longer signs in user id.
-func legacyTokenDead(id, token string) func(testing.TB, *tests.TestApp, *http.Response) {
+// tokenDead fails unless token no longer signs in user id.
+func tokenDead(id, token string) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 		if _, err := app.FindAuthRecordByToken(token, core.TokenTypeAuth); err == nil {
 			t.Fatalf("expected the old token of %s to stop working", id)
