@@ -125,7 +125,7 @@ func TestChatDailyLimitUnderConcurrency(t *testing.T) {
 }
 
 // A JSON answer is made and saved even when the client goes away while the
-// upstream is answering.
+// upstream is answering: the upstream request is not tied to the client's.
 func TestChatJSONAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 	t.Parallel()
 	f := upstreamtest.NewServer(t)
@@ -133,6 +133,7 @@ func TestChatJSONAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 	app := hookstest.OnlineApp(t, f)
 	defer app.Cleanup()
 	user := hookstest.NewUser(t, app, "jsonleaver@example.com")
+	gone := requestContextsEnd(app, "/api/chat")
 	srv := hookstest.StartServer(t, app)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -156,7 +157,15 @@ func TestChatJSONAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("expected the client's request to end canceled, got %v", err)
 	}
+	expectEnded(t, gone) // the server knows, and would have cancelled a tied call by now
+	// a call tied to the client's request would end within moments
+	if got, ended := f.Await(cancelGrace, endedBeforeRelease); ended {
+		t.Fatalf("expected the upstream request to outlive the client, but it ended (cancelled: %v)", got[0].Cancelled)
+	}
 	f.Release()
+	if got := f.WaitForEnded(t, 1); got[0].Cancelled {
+		t.Fatal("expected the upstream request to finish after the client went away, but it was cancelled")
+	}
 	expectAnswerSaved(t, app, user.Id)
 }
 

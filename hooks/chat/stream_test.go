@@ -108,6 +108,7 @@ func TestChatAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 	app := hookstest.OnlineApp(t, f)
 	defer app.Cleanup()
 	user := hookstest.NewUser(t, app, "leaver@example.com")
+	gone := requestContextsEnd(app, "/api/chat")
 	srv := hookstest.StartServer(t, app)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -115,26 +116,37 @@ func TestChatAnswerIsSavedWhenTheClientGoesAway(t *testing.T) {
 	if ev, ok := next(); !ok || ev.name != "chat" {
 		t.Fatalf("expected the chat event, got %+v", ev)
 	}
+	f.WaitForRequests(t, 1)
 	cancel() // the client goes away mid-answer
-	time.Sleep(100 * time.Millisecond)
+	expectEnded(t, gone)
+	// a call tied to the client's request would end within moments
+	if got, ended := f.Await(cancelGrace, endedBeforeRelease); ended {
+		t.Fatalf("expected the upstream stream to outlive the client, but it ended (cancelled: %v)", got[0].Cancelled)
+	}
 	f.Release()
+	if got := f.WaitForEnded(t, 1); got[0].Cancelled {
+		t.Fatal("expected the upstream stream to finish after the client went away, but it was cancelled")
+	}
 	expectAnswerSaved(t, app, user.Id)
 }
 
-// expectAnswerSaved waits until the user's one question is done and the
-// fake's whole answer is saved after it, as after the client went away.
+// expectAnswerSaved waits until the user's one question is settled, and
+// fails unless it is done with the fake's whole answer saved after it, as
+// after the client went away.
 func expectAnswerSaved(t *testing.T, app core.App, userID string) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		recs := hookstest.ChatRecords(t, app, userID)
-		if len(recs) == 2 && recs[0].GetString("status") == chat.StatusDone {
-			if got := recs[1].GetString("content"); got != strings.Join(upstreamtest.Answer, "") {
-				t.Fatalf("expected the whole answer saved, got %q", got)
-			}
-			return
-		}
+	var recs []*core.Record
+	waitFor(t, "the question to be settled", 5*time.Second, func() bool {
+		recs = hookstest.ChatRecords(t, app, userID)
+		return len(recs) > 0 && recs[0].GetString("status") != chat.StatusPending
+	})
+	if len(recs) != 2 || recs[0].GetString("status") != chat.StatusDone {
+		t.Fatalf("expected the question done and its answer saved after the client went away, got %d records, question %s",
+			len(recs), recs[0].GetString("status"))
 	}
-	t.Fatalf("the answer was not saved after the client went away: %d records", len(hookstest.ChatRecords(t, app, userID)))
+	if got := recs[1].GetString("content"); got != strings.Join(upstreamtest.Answer, "") {
+		t.Fatalf("expected the whole answer saved, got %q", got)
+	}
 }
 
 func TestOfflineAnswersStreamFromApprovedQuotes(t *testing.T) {

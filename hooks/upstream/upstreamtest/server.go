@@ -7,7 +7,11 @@
 //	f := upstreamtest.NewServer(t)
 //	f.SetMode(upstreamtest.ModeCut)
 //	… point the client at f.URL …
-//	got := f.Received()
+//	got := f.WaitForEnded(t, 1) // or f.Received() once the client is done
+//
+// A test waits for what the server saw (WaitForRequests, WaitForEnded,
+// WaitFor) instead of sleeping: each request's arrival and end wakes the
+// waiters.
 package upstreamtest
 
 import (
@@ -34,6 +38,7 @@ const (
 	ModeSlow        Mode = "slow"    // no answer for 5 seconds
 	ModeCut         Mode = "cut"     // a stream that ends after two pieces
 	ModeEmpty       Mode = "empty"   // an empty answer
+	ModeDrop        Mode = "drop"    // the connection closes without an answer
 )
 
 // A question that ends in "[mode:MODE]" (e.g. "hello [mode:500]") is
@@ -54,6 +59,7 @@ type Server struct {
 	mode     Mode
 	gate     chan struct{}
 	requests []Request
+	changed  chan struct{} // closed, and replaced, whenever requests change
 }
 
 // Request is one chat completion request the server received.
@@ -69,11 +75,17 @@ type Request struct {
 			Content string `json:"content"`
 		} `json:"messages"`
 	}
+
+	// Ended: the server is done with the request, whatever its outcome.
+	Ended bool
+	// Cancelled: the request's context ended (the client gave up or went
+	// away) before the server had written its whole answer.
+	Cancelled bool
 }
 
 // NewServer starts a Server that t closes.
 func NewServer(t testing.TB) *Server {
-	f := &Server{}
+	f := &Server{changed: make(chan struct{})}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -110,13 +122,66 @@ func (f *Server) Received() []Request {
 
 // WaitForRequests waits until n chat completion requests have arrived,
 // and fails t after 10 s.
-func (f *Server) WaitForRequests(t testing.TB, n int) {
+func (f *Server) WaitForRequests(t testing.TB, n int) []Request {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); len(f.Received()) < n; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("expected %d upstream requests within 10 s, got %d", n, len(f.Received()))
+	return f.WaitFor(t, fmt.Sprintf("%d upstream requests", n), func(got []Request) bool { return len(got) >= n })
+}
+
+// WaitForEnded waits until n chat completion requests have ended, and
+// fails t after 10 s.
+func (f *Server) WaitForEnded(t testing.TB, n int) []Request {
+	t.Helper()
+	return f.WaitFor(t, fmt.Sprintf("%d ended upstream requests", n), func(got []Request) bool {
+		ended := 0
+		for _, r := range got {
+			if r.Ended {
+				ended++
+			}
+		}
+		return ended >= n
+	})
+}
+
+// WaitFor waits until cond holds for the requests received so far, and
+// returns them; it fails t after 10 s, naming what it waited for.
+func (f *Server) WaitFor(t testing.TB, what string, cond func([]Request) bool) []Request {
+	t.Helper()
+	got, ok := f.Await(10*time.Second, cond)
+	if !ok {
+		t.Fatalf("waited 10 s for %s; the upstream received %d requests", what, len(got))
+	}
+	return got
+}
+
+// Await waits up to d until cond holds for the requests received so far,
+// checked at each arrival and end of a request. It returns the requests
+// and whether cond held. A test that expects something not to happen
+// (a request cancelled) gives it d to happen.
+func (f *Server) Await(d time.Duration, cond func([]Request) bool) ([]Request, bool) {
+	timeout := time.NewTimer(d)
+	defer timeout.Stop()
+	for {
+		f.mu.Lock()
+		got, changed := append([]Request(nil), f.requests...), f.changed
+		f.mu.Unlock()
+		if cond(got) {
+			return got, true
+		}
+		select {
+		case <-changed:
+		case <-timeout.C:
+			return got, false
 		}
 	}
+}
+
+// update changes the requests under the lock and wakes the waiters.
+func (f *Server) update(change func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change()
+	close(f.changed)
+	f.changed = make(chan struct{})
 }
 
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -133,11 +198,17 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	req.Auth = r.Header.Get("Authorization")
 	body, _ := io.ReadAll(r.Body)
 	_ = json.Unmarshal(body, &req.Body)
-	f.mu.Lock()
-	f.requests = append(f.requests, req)
-	mode, gate := f.mode, f.gate
+	var idx int
+	var mode Mode
+	var gate chan struct{}
+	f.update(func() {
+		idx = len(f.requests)
+		f.requests = append(f.requests, req)
+		mode, gate = f.mode, f.gate
+	})
 	pieces := Answer
-	f.mu.Unlock()
+	cancelled := false
+	defer func() { f.update(func() { f.requests[idx].Ended, f.requests[idx].Cancelled = true, cancelled }) }()
 	// a question may pick its own mode, for tests that mix failures
 	if n := len(req.Body.Messages); n > 0 {
 		if _, tag, ok := strings.Cut(req.Body.Messages[n-1].Content, "[mode:"); ok {
@@ -159,6 +230,12 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(5 * time.Second):
 		case <-r.Context().Done():
+			cancelled = true
+		}
+		return
+	case ModeDrop:
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
 		}
 		return
 	case ModeEmpty:
@@ -170,6 +247,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-gate:
 			case <-r.Context().Done():
+				cancelled = true
 				return
 			}
 		}
@@ -180,12 +258,18 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 				"message": map[string]any{"role": "assistant", "content": strings.Join(pieces, "")}}},
 			"usage": map[string]int{"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
 		})
+		// the answer is still buffered here: a client that has gone
+		// never gets it
+		cancelled = r.Context().Err() != nil
 		return
 	}
 
 	w.Header().Set("Content-Type", "text/event-stream")
 	flusher := w.(http.Flusher)
 	chunk := func(v map[string]any) {
+		if r.Context().Err() != nil {
+			cancelled = true
+		}
 		b, _ := json.Marshal(v)
 		fmt.Fprintf(w, "data: %s\n\n", b)
 		flusher.Flush()
@@ -200,6 +284,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-gate:
 			case <-r.Context().Done():
+				cancelled = true
 				return
 			}
 		}
