@@ -120,13 +120,22 @@ func SeedAccess(t testing.TB, app core.App) {
 // into the scenario's header map, which the request is built from after the
 // factory has run.
 func SignedInAs(w Role, s tests.ApiScenario) tests.ApiScenario {
+	return SignedInOn(w, nil, s)
+}
+
+// SignedInOn is SignedInAs on an app made by newApp (NewApp when nil),
+// such as one of an OnlineAppFactory.
+func SignedInOn(w Role, newApp func(testing.TB) *tests.TestApp, s tests.ApiScenario) tests.ApiScenario {
+	if newApp == nil {
+		newApp = func(t testing.TB) *tests.TestApp { return NewApp(t) }
+	}
 	headers := map[string]string{}
 	for k, v := range s.Headers {
 		headers[k] = v
 	}
 	s.Headers = headers
 	s.TestAppFactory = func(t testing.TB) *tests.TestApp {
-		app := NewApp(t)
+		app := newApp(t)
 		SeedAccess(t, app)
 		switch w {
 		case AsOwner, AsOther:
