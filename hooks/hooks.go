@@ -44,7 +44,7 @@ func Register(app core.App, cfg config.Config) error {
 	index := quotes.Bind(app, c)
 	chats := chat.Bind(app, c, index)
 	quota.Bind(app, c)
-	legacy.Bind(app, chats)
+	legacy.Bind(app, c, chats)
 	webapp.Bind(app)
 	store.BindCheckpointer(app, store.CheckpointEvery)
 	return nil

@@ -13,6 +13,7 @@ import (
 
 	"stovebot/config"
 	"stovebot/hooks/guard"
+	"stovebot/hooks/quota"
 	"stovebot/hooks/search"
 	"stovebot/migrations"
 )
@@ -40,7 +41,7 @@ func Bind(app core.App, cfg *config.Config, quotes *search.Index) *Service {
 		// counter); a request-log write per chat would cost more CPU than the
 		// rest of the proxy. Failures are still logged.
 		se.Router.POST("/api/chat", s.handlePost).
-			Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog())
+			Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog(), quota.Headers(cfg))
 		guard.RefuseOtherMethods(se.Router, "/api/chat", "POST")
 
 		app.Cron().MustAdd("stovebotIdempotencyExpiry", "17 * * * *", func() {

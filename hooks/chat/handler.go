@@ -13,7 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"stovebot/hooks/guard"
-	"stovebot/hooks/quota"
 )
 
 // chatRequest is the body of POST /api/chat; unknown fields are ignored.
@@ -76,13 +75,6 @@ func wantsEventStream(r *http.Request) bool {
 	return false
 }
 
-// WriteQuotaHeaders sets the quota headers for an answer that does not
-// reach Ask (a body that cannot be read): they go on every answer to a
-// signed-in user.
-func (s *Service) WriteQuotaHeaders(e *core.RequestEvent) {
-	quota.WriteHeadersFor(e, s.cfg)
-}
-
 // IdempotencyKey is the request's Idempotency-Key; a header that is present
 // but empty becomes a value Ask refuses as invalid.
 func IdempotencyKey(r *http.Request) string {
@@ -95,13 +87,11 @@ func IdempotencyKey(r *http.Request) string {
 
 func (s *Service) handlePost(e *core.RequestEvent) error {
 	if e.Request.ContentLength > guard.MaxBodyBytes {
-		s.WriteQuotaHeaders(e)
 		return guard.BodyTooLarge()
 	}
 	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, guard.MaxBodyBytes)
 	req, err := readChatRequest(e)
 	if err != nil {
-		s.WriteQuotaHeaders(e)
 		return err
 	}
 	key := IdempotencyKey(e.Request)
@@ -135,7 +125,6 @@ func (s *Service) writeAnswer(e *core.RequestEvent, a *Answer) error {
 	if a.Replayed {
 		status = http.StatusOK
 		e.Response.Header().Set("Idempotent-Replayed", "true")
-		a.Quota.WriteHeaders(e.Response.Header())
 	}
 	return e.JSON(status, map[string]any{"chat": a.Question, "reply": a.Reply, "quota": a.Quota})
 }

@@ -128,14 +128,9 @@ func (s *Service) begin(e *core.RequestEvent, content, key string, stream bool) 
 func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool) (*accepted, *Answer, error) {
 	user := e.Auth
 	now := s.cfg.Now()
-	// a refused request reads the quota for its headers; an accepted one
-	// has it from the count
+	// a refused request's quota headers show the quota as it stands
+	// (quota.Headers); an accepted one's show it after the count
 	refuse := func(err error) (*accepted, *Answer, error) {
-		q, qerr := quota.Status(e.App.DB(), s.cfg, user, now)
-		if qerr != nil {
-			return nil, nil, e.InternalServerError("", qerr)
-		}
-		q.WriteHeaders(e.Response.Header())
 		return nil, nil, err
 	}
 	if s.stopping.Load() {
@@ -204,11 +199,11 @@ func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool)
 		if err != nil {
 			return refuse(err)
 		}
-		answer.Quota.WriteHeaders(e.Response.Header())
+		quota.Use(e, answer.Quota)
 		return nil, answer, nil
 	}
 	w.announce(s.app)
-	acc.quota.WriteHeaders(e.Response.Header())
+	quota.Use(e, acc.quota)
 	if s.upstream != nil {
 		// Assembled here, not by the generation: SQLite in pure Go grows a
 		// goroutine's stack to tens of KB, and the generation's stack is
@@ -236,9 +231,10 @@ func (s *Service) replay(e *core.RequestEvent, user *core.Record, questionID str
 }
 
 // Ask runs one chat request for the signed-in user of e and waits for its
-// answer, as JSON clients want it. It sets the quota headers on e's
-// response; its errors are PocketBase API errors (400, 403, 409, 422, 429,
-// 502, 503, 504). If the client goes away, the answer is still saved.
+// answer, as JSON clients want it. It leaves the quota that the answer's
+// headers report (quota.Use, for a route bound with quota.Headers); its
+// errors are PocketBase API errors (400, 403, 409, 422, 429, 502, 503,
+// 504). If the client goes away, the answer is still saved.
 func (s *Service) Ask(e *core.RequestEvent, content, key string) (*Answer, error) {
 	acc, replay, err := s.begin(e, content, key, false)
 	if err != nil || replay != nil {
@@ -255,12 +251,12 @@ func (s *Service) Ask(e *core.RequestEvent, content, key string) (*Answer, error
 		// logs the panic and answers 500.
 		if r := recover(); r != nil {
 			s.failPanicked(acc, g, r)
-			g.quota.WriteHeaders(e.Response.Header())
+			quota.Use(e, g.quota)
 			panic(r)
 		}
 	}()
 	s.generate(acc, g)
-	g.quota.WriteHeaders(e.Response.Header())
+	quota.Use(e, g.quota)
 	if g.err != nil {
 		return nil, g.err
 	}

@@ -9,15 +9,17 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"stovebot/config"
 	"stovebot/hooks/chat"
 	"stovebot/hooks/guard"
+	"stovebot/hooks/quota"
 	"stovebot/migrations"
 )
 
 // Bind serves the seed project's REST API (SPEC section 6) at its old
 // paths, outside /api. Its POST /chat asks through chats, the service
 // behind POST /api/chat.
-func Bind(app core.App, chats *chat.Service) {
+func Bind(app core.App, cfg *config.Config, chats *chat.Service) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("")
 		g.Bind(authHeader(), apis.BodyLimit(guard.MaxBodyBytes))
@@ -36,7 +38,7 @@ func Bind(app core.App, chats *chat.Service) {
 
 		lc := &chatAPI{svc: chats}
 		g.GET("/chat", lc.list).Bind(signedIn)
-		g.POST("/chat", lc.create).Bind(signedIn)
+		g.POST("/chat", lc.create).Bind(signedIn, quota.Headers(cfg))
 		g.GET("/chat/{id}", lc.view).Bind(signedIn)
 		g.DELETE("/chat/{id}", lc.delete).Bind(signedIn)
 

@@ -180,7 +180,6 @@ func (c *chatAPI) create(e *core.RequestEvent) error {
 		err = body.err(e)
 	}
 	if err != nil {
-		c.svc.WriteQuotaHeaders(e)
 		return err
 	}
 	answer, err := c.svc.Ask(e, content, chat.IdempotencyKey(e.Request))
@@ -198,7 +197,6 @@ func (c *chatAPI) create(e *core.RequestEvent) error {
 	if answer.Replayed {
 		status = http.StatusOK
 		e.Response.Header().Set("Idempotent-Replayed", "true")
-		answer.Quota.WriteHeaders(e.Response.Header())
 	}
 	return e.JSON(status, item)
 }

@@ -24,9 +24,9 @@ func Bind(app core.App, cfg *config.Config) {
 			if err != nil {
 				return e.InternalServerError("", err)
 			}
-			q.WriteHeaders(e.Response.Header())
+			Use(e, q)
 			return e.JSON(http.StatusOK, q)
-		}).Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog())
+		}).Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog(), Headers(cfg))
 		guard.RefuseOtherMethods(se.Router, "/api/chat/quota", "GET")
 		return se.Next()
 	})

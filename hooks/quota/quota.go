@@ -67,9 +67,9 @@ func (q Quota) SecondsToReset() int {
 	return max(1, int(math.Ceil(q.resetAt.Sub(q.now).Seconds())))
 }
 
-// WriteHeaders sets the GitHub-style X-RateLimit-* headers and the IETF
-// draft's RateLimit-Policy and RateLimit headers.
-func (q Quota) WriteHeaders(h http.Header) {
+// writeHeaders sets the GitHub-style X-RateLimit-* headers and the IETF
+// draft's RateLimit-Policy and RateLimit headers; Headers calls it.
+func (q Quota) writeHeaders(h http.Header) {
 	h.Set("X-RateLimit-Limit", strconv.Itoa(q.Limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(q.Remaining))
 	h.Set("X-RateLimit-Used", strconv.Itoa(q.Used))
@@ -199,8 +199,8 @@ func Refund(db dbx.Builder, cfg *config.Config, user, day string) error {
 
 // LimitError is the answer to a request that Reserve refused with err
 // (ErrDailyLimitReached or ErrSiteLimitReached) at quota q: a 429 for the
-// user's limit, a 503 for the site's, with the quota headers, Retry-After
-// and the quota in the error's data.
+// user's limit, a 503 for the site's, with Retry-After, the quota in the
+// error's data and (through Headers) in the quota headers.
 func LimitError(e *core.RequestEvent, cfg *config.Config, q Quota, err error) error {
 	status := http.StatusTooManyRequests
 	message := fmt.Sprintf("You have used all %d chat requests for today. The limit resets at %s (%s).",
@@ -210,20 +210,11 @@ func LimitError(e *core.RequestEvent, cfg *config.Config, q Quota, err error) er
 		message = fmt.Sprintf("The site has answered all the questions it can today. Try again after %s (%s).",
 			q.resetAt.Format("15:04"), cfg.Timezone)
 	}
-	q.WriteHeaders(e.Response.Header())
+	Use(e, q)
 	e.Response.Header().Set("Retry-After", fmt.Sprint(q.SecondsToReset()))
 	apiErr := router.NewApiError(status, message, nil)
 	// set after NewApiError, which would turn values that are not
 	// validation errors into "validation_invalid_value"
 	apiErr.Data = map[string]any{"limit": q.Limit, "remaining": q.Remaining, "reset": q.Reset}
 	return apiErr
-}
-
-// WriteHeadersFor sets the quota headers of e's signed-in user on e's
-// response, for an answer that has no quota at hand (a body that cannot
-// be read). A failure to read the quota leaves them out.
-func WriteHeadersFor(e *core.RequestEvent, cfg *config.Config) {
-	if q, err := Status(e.App.DB(), cfg, e.Auth, cfg.Now()); err == nil {
-		q.WriteHeaders(e.Response.Header())
-	}
 }
