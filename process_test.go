@@ -99,18 +99,37 @@ func startStovebot(t testing.TB, dataDir string, env ...string) *proc {
 	p := &proc{cmd: cmd, URL: "http://" + addr, logs: logs, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() { cmd.Process.Kill(); <-p.done })
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(p.URL + "/api/health"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return p
-			}
+	started := waitUntil(20*time.Second, func() bool {
+		res, err := http.Get(p.URL + "/api/health")
+		if err != nil {
+			return false
 		}
-		time.Sleep(20 * time.Millisecond)
+		res.Body.Close()
+		return res.StatusCode == 200
+	})
+	if !started {
+		t.Fatalf("stovebot did not start:\n%s", logs.String())
 	}
-	t.Fatalf("stovebot did not start:\n%s", logs.String())
-	return nil
+	return p
+}
+
+// waitUntil polls cond every few milliseconds until it holds or timeout
+// passes, and reports whether it held. It is for what a process does not
+// signal (a port that opens, rows that its log writer flushes); a test
+// waits on the fake upstream's signals where it can.
+func waitUntil(timeout time.Duration, cond func() bool) bool {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			return cond()
+		}
+	}
+	return true
 }
 
 // stop sends sig and waits for the process to exit.
