@@ -43,6 +43,8 @@ func TestSIGKILLDuringABurstLosesNoAnsweredRequest(t *testing.T) {
 	type answered struct{ token, chat, reply string }
 	var mu sync.Mutex
 	var got []answered
+	const midBurst = 20 // answers before the kill
+	reached := make(chan struct{})
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for w := 0; w < 8; w++ {
@@ -59,20 +61,24 @@ func TestSIGKILLDuringABurstLosesNoAnsweredRequest(t *testing.T) {
 				if err == nil && code == 201 {
 					mu.Lock()
 					got = append(got, answered{token, out.Chat.ID, out.Reply.ID})
+					if len(got) == midBurst {
+						close(reached)
+					}
 					mu.Unlock()
 				}
 			}
 		}()
 	}
-	time.Sleep(1500 * time.Millisecond)
+	select {
+	case <-reached:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("expected %d answers within 30 s", midBurst)
+	}
 	p.cmd.Process.Signal(syscall.SIGKILL) // mid-burst, no chance to clean up
 	<-p.done
 	p.done <- nil
 	stop()
 	wg.Wait()
-	if len(got) < 10 {
-		t.Fatalf("expected a real burst before the kill, got %d answers", len(got))
-	}
 
 	p = startStovebot(t, dir, env...)
 	for _, a := range got {
@@ -114,6 +120,20 @@ func TestSIGKILLDuringABurstLosesNoAnsweredRequest(t *testing.T) {
 		if r.Count != r.Done {
 			t.Fatalf("user %s: counted %d requests but has %d answered questions", r.User, r.Count, r.Done)
 		}
+	}
+}
+
+// waitUntilStopping waits until p, sent SIGTERM, refuses new chat requests
+// with 503. It asks with an empty question, which a running server refuses
+// with 400 before counting it, and a stopping one with 503 first.
+func waitUntilStopping(t testing.TB, p *proc, token string) {
+	t.Helper()
+	stopping := waitUntil(10*time.Second, func() bool {
+		code, _ := call(context.Background(), "POST", p.URL+"/api/chat", token, `{"content":""}`, nil)
+		return code == 503
+	})
+	if !stopping {
+		t.Fatalf("expected the server to refuse new requests within 10 s of SIGTERM\n%s", p.logs.String())
 	}
 }
 
@@ -166,8 +186,8 @@ func TestSIGTERMLetsARunningStreamFinish(t *testing.T) {
 	sc := streamUntilFirstDelta(t, p.URL, token)
 
 	p.cmd.Process.Signal(syscall.SIGTERM)
-	time.Sleep(300 * time.Millisecond)
-	// a new request while stopping is refused, not half-served
+	waitUntilStopping(t, p, token)
+	// a new question while stopping is refused, not half-served
 	if code, _ := call(context.Background(), "POST", p.URL+"/api/chat", token, `{"content":"늦었어요"}`, nil); code != 503 {
 		t.Fatalf("expected 503 for a request after SIGTERM, got %d", code)
 	}
@@ -201,7 +221,7 @@ func TestSIGTERMLetsARunningJSONAnswerFinish(t *testing.T) {
 	f.WaitForRequests(t, 1) // the question reached the upstream
 
 	p.cmd.Process.Signal(syscall.SIGTERM)
-	time.Sleep(300 * time.Millisecond)
+	waitUntilStopping(t, p, token)
 	f.Release()
 	if code := <-answered; code != 201 {
 		t.Fatalf("expected 201 for the answer that was running, got %d", code)
