@@ -3,6 +3,7 @@ package chat_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -87,40 +88,49 @@ func TestChatSendsGroundedRequestUpstream(t *testing.T) {
 	}
 }
 
+// The daily limit holds under concurrent requests, across processes too.
+// Two servers, two apps on one data directory as two processes would be,
+// take bursts of requests for fresh users, alternating between them; each
+// user gets exactly their limit. Within one app the transactions are
+// serialized, so a check that reads the count and then writes it is only
+// caught across connections, where its stale read makes requests fail.
 func TestChatDailyLimitUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	f := upstreamtest.NewServer(t)
 	app := hookstest.OnlineApp(t, f)
-	defer app.Cleanup()
-	user := hookstest.NewUser(t, app, "rush@example.com")
-	srv := hookstest.StartServer(t, app)
-	tok := hookstest.Token(t, user)
+	t.Cleanup(app.Cleanup) // after the twin's
+	servers := []string{hookstest.StartServer(t, app).URL, startTwin(t, app.DataDir(), onlineConfig(f)).URL}
+	const rounds, burst, limit = 4, 30, 5
 
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	codes := map[int]int{}
-	start := make(chan struct{})
-	for i := 0; i < 50; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			res, _ := hookstest.Do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"동시에"}`)
-			mu.Lock()
-			codes[res.StatusCode]++
-			mu.Unlock()
-		}()
+	for round := 0; round < rounds; round++ {
+		user := hookstest.NewUser(t, app, fmt.Sprintf("rush%d@example.com", round))
+		tok := hookstest.Token(t, user)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		codes := map[int]int{}
+		start := make(chan struct{})
+		for i := 0; i < burst; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				res, _ := hookstest.Do(t, "POST", servers[i%len(servers)]+"/api/chat", tok, `{"content":"동시에"}`)
+				mu.Lock()
+				codes[res.StatusCode]++
+				mu.Unlock()
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if codes[201] != limit || codes[429] != burst-limit {
+			t.Fatalf("round %d: expected %d×201 and %d×429, got %v", round, limit, burst-limit, codes)
+		}
+		if n := len(hookstest.ChatRecords(t, app, user.Id)); n != 2*limit {
+			t.Fatalf("round %d: expected %d questions and answers, got %d records", round, 2*limit, n)
+		}
 	}
-	close(start)
-	wg.Wait()
-	if codes[201] != 5 || codes[429] != 45 {
-		t.Fatalf("expected 5×201 and 45×429, got %v", codes)
-	}
-	if n := len(hookstest.ChatRecords(t, app, user.Id)); n != 10 {
-		t.Fatalf("expected 5 questions and 5 answers, got %d records", n)
-	}
-	if n := len(f.Received()); n != 5 {
-		t.Fatalf("expected 5 upstream calls, got %d", n)
+	if n := len(f.Received()); n != rounds*limit {
+		t.Fatalf("expected %d upstream calls, got %d", rounds*limit, n)
 	}
 }
 
