@@ -114,7 +114,11 @@ func TestChatDailyLimitUnderConcurrency(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				res, _ := hookstest.Do(t, "POST", servers[i%len(servers)]+"/api/chat", tok, `{"content":"동시에"}`)
+				var key []string
+				if round%2 == 1 { // a transaction that reads (the key) before it writes
+					key = []string{"Idempotency-Key", fmt.Sprintf("rush-%d-%d", round, i)}
+				}
+				res, _ := hookstest.Do(t, "POST", servers[i%len(servers)]+"/api/chat", tok, `{"content":"동시에"}`, key...)
 				mu.Lock()
 				codes[res.StatusCode]++
 				mu.Unlock()

@@ -60,7 +60,7 @@ func startTwin(t testing.TB, dataDir string, cfg config.Config) *httptest.Server
 	t.Cleanup(func() {
 		srv.Close()
 		app.OnTerminate().Trigger(&core.TerminateEvent{App: app}, func(e *core.TerminateEvent) error {
-			return app.ResetBootstrapState()
+			return app.ClearBootstrap()
 		})
 	})
 	return srv

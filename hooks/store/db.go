@@ -16,8 +16,8 @@ import (
 )
 
 // sqlitePragmas are PocketBase's own (core.DefaultDBConnect in v0.40.4)
-// but for cache_size (TestDBConnectKeepsPocketBaseSettings compares them). The busy_timeout pragma
-// must be first, so that a new connection waits for another one that is
+// but for cache_size (TestDBConnectKeepsPocketBaseSettings compares
+// them). The busy_timeout pragma must be first, so that a new connection waits for another one that is
 // switching the file to WAL.
 const sqlitePragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_defensive=1"
 
@@ -30,18 +30,26 @@ const sqlitePragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_p
 // still holds the file.
 const dataCacheKiB = 4000
 
-// DBConnect opens a database as PocketBase does, with three changes for
+// DBConnect opens a database as PocketBase does, with four changes for
 // data.db: its connections keep the statements they ran (stmtcache), a
-// page cache of dataCacheKiB per connection, and wal_autocheckpoint
-// raised to autoCheckpointPages, since the server checkpoints it in the
-// background (checkpointer). auxiliary.db (logs, written off the request
+// page cache of dataCacheKiB per connection, wal_autocheckpoint raised to
+// autoCheckpointPages, since the server checkpoints it in the background
+// (checkpointer), and transactions that take the write lock when they
+// begin (BEGIN IMMEDIATE). auxiliary.db (logs, written off the request
 // path) is opened as PocketBase opens it. Set it as
 // pocketbase.Config.DBConnect.
+//
+// A transaction that begins deferred and reads before it writes (a chat
+// request with an Idempotency-Key looks the key up first) fails its first
+// write with SQLITE_BUSY when another process has committed since its
+// read, and busy_timeout does not wait that out. Within one process
+// PocketBase already runs transactions one at a time; IMMEDIATE makes a
+// second process (another server, the CLI) wait its turn as well.
 func DBConnect(dbPath string) (*dbx.DB, error) {
 	if filepath.Base(dbPath) != "data.db" {
 		return core.DefaultDBConnect(dbPath)
 	}
-	dsn := fmt.Sprintf("%s%s&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)",
+	dsn := fmt.Sprintf("%s%s&_pragma=cache_size(-%d)&_pragma=wal_autocheckpoint(%d)&_txlock=immediate",
 		dbPath, sqlitePragmas, dataCacheKiB, autoCheckpointPages)
 	sqlDB, err := sql.Open(stmtcache.DriverName, dsn)
 	if err != nil {
