@@ -26,7 +26,15 @@ var (
 	buildErr  error
 )
 
-// stovebotBinary builds the binary once per test run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// stovebotBinary builds the binary once per test run; TestMain removes it.
 func stovebotBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {

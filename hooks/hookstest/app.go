@@ -61,6 +61,19 @@ func NewApp(t testing.TB, opts ...func(*config.Config)) *tests.TestApp {
 	return app
 }
 
+// Main runs a package's tests (call it from TestMain) and removes the
+// data directory that NewApp clones, which outlives the tests otherwise.
+func Main(m *testing.M) int {
+	code := m.Run()
+	if templateDir != "" {
+		os.RemoveAll(templateDir)
+	}
+	return code
+}
+
+// templateDir is where template made its directory, once it has.
+var templateDir string
+
 // template is a data directory with every migration applied, made once
 // per test binary and cloned by each NewApp: applying PocketBase's and
 // stovebot's migrations to an empty directory took most of the time of a
@@ -70,6 +83,7 @@ var template = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	templateDir = dir
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: store.DBConnect})
 	if err := app.Bootstrap(); err != nil {
 		return "", err
