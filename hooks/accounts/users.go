@@ -122,7 +122,11 @@ func MarkSignIn(app core.App, user *core.Record, now types.DateTime, ip string) 
 // quotes stay, with user cleared by PocketBase because the relation is
 // optional.
 func releaseUserData(e *core.RecordEvent) error {
-	return e.App.RunInTransaction(func(txApp core.App) error {
+	// PocketBase fires the after-delete events with e.App once this hook
+	// returns: give it back the app it had, not the committed transaction
+	app := e.App
+	defer func() { e.App = app }()
+	return app.RunInTransaction(func(txApp core.App) error {
 		pending, err := txApp.FindAllRecords(migrations.QuotesCollection, dbx.HashExp{"user": e.Record.Id, "is_apply": false})
 		if err != nil {
 			return err

@@ -338,10 +338,12 @@ func TestDeletingAUserReleasesTheirData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		afterSaveApps := hookstest.WatchAfterSaveApps(app, migrations.UsersCollection)
 		if err := app.Delete(u); err != nil {
 			t.Fatalf("deleting the user: %v", err)
 		}
 		dbOwnerDataReleased(t, app, nil)
+		afterSaveApps(t)
 	})
 
 	headers := map[string]string{}

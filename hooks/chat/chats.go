@@ -16,7 +16,11 @@ func deleteAnswerWithQuestion(e *core.RecordEvent) error {
 	if replyID == "" {
 		return e.Next()
 	}
-	return e.App.RunInTransaction(func(txApp core.App) error {
+	// PocketBase fires the after-delete events with e.App once this hook
+	// returns: give it back the app it had, not the committed transaction
+	app := e.App
+	defer func() { e.App = app }()
+	return app.RunInTransaction(func(txApp core.App) error {
 		e.App = txApp
 		if err := e.Next(); err != nil {
 			return err

@@ -32,9 +32,11 @@ func TestDeletingAQuestionDeletesItsAnswer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			afterSaveApps := hookstest.WatchAfterSaveApps(app, migrations.ChatsCollection)
 			if err := app.Delete(chat); err != nil {
 				t.Fatalf("delete: %v", err)
 			}
+			afterSaveApps(t)
 			hookstest.DBGone(migrations.ChatsCollection, s.gone...)(t, app, nil)
 			for id, content := range s.kept {
 				hookstest.DBField(migrations.ChatsCollection, id, "content", content)(t, app, nil)

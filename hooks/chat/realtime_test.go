@@ -1,0 +1,76 @@
+package chat_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"stovebot/hooks/hookstest"
+	"stovebot/migrations"
+)
+
+// The chats that the server writes with plain SQL reach their owner's
+// realtime subscription, and nobody else's; so do the deletions of a
+// question and its answer.
+func TestChatsRealtime(t *testing.T) {
+	t.Parallel()
+	app := hookstest.NewApp(t)
+	defer app.Cleanup()
+	hookstest.SeedAccess(t, app)
+	srv := hookstest.StartServer(t, app)
+	token := func(id string) string {
+		u, err := app.FindRecordById(migrations.UsersCollection, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hookstest.Token(t, u)
+	}
+	ownerToken, otherToken := token(hookstest.OwnerID), token(hookstest.OtherID)
+	su := hookstest.NewSuperuser(t, app)
+
+	// every subscriber also hears the approved quotes, so that one last
+	// approved quote shows that nothing else came before it
+	topics := []string{"chats/*", "quotes/*"}
+	guest := hookstest.Subscribe(t, srv.URL, "guest", "", topics...)
+	owner := hookstest.Subscribe(t, srv.URL, "owner", ownerToken, topics...)
+	other := hookstest.Subscribe(t, srv.URL, "another user", otherToken, topics...)
+
+	ask := func(token, content string) (question, answer string) {
+		t.Helper()
+		res, body := hookstest.Do(t, http.MethodPost, srv.URL+"/api/chat", token, `{"content":"`+content+`"}`)
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("expected 201, got %d %s", res.StatusCode, body)
+		}
+		var r struct{ Chat, Reply struct{ ID string } }
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Chat.ID, r.Reply.ID
+	}
+
+	q, a := ask(ownerToken, "the owner's question")
+	events := owner.Expect(t, "chats/* create "+q, "chats/* create "+a, "chats/* update "+q)
+	if done := hookstest.Event(t, events, "chats/* update "+q).Record; done["status"] != "done" || done["reply"] != a {
+		t.Fatalf("expected the question done with its reply, got %v", done)
+	}
+	oq, oa := ask(otherToken, "the other user's question")
+	other.Expect(t, "chats/* create "+oq, "chats/* create "+oa, "chats/* update "+oq)
+
+	res, body := hookstest.Do(t, http.MethodDelete, srv.URL+"/api/collections/chats/records/"+q, ownerToken, "")
+	if res.StatusCode != http.StatusNoContent {
+		t.Fatalf("expected 204, got %d %s", res.StatusCode, body)
+	}
+	owner.Expect(t, "chats/* delete "+q, "chats/* delete "+a)
+
+	res, body = hookstest.Do(t, http.MethodPost, srv.URL+"/api/collections/quotes/records", su, `{"content":"for everyone","is_apply":true}`)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("expected 200, got %d %s", res.StatusCode, body)
+	}
+	var last struct{ ID string }
+	if err := json.Unmarshal([]byte(body), &last); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*hookstest.Subscriber{guest, owner, other} {
+		s.Expect(t, "quotes/* create "+last.ID)
+	}
+}
