@@ -37,6 +37,13 @@ type Config struct {
 	GlobalDailyLimit int           // STOVEBOT_GLOBAL_DAILY_LIMIT / --global-daily-limit; 0 is none
 	ContextMessages  int           // STOVEBOT_CONTEXT_MESSAGES / --context-messages
 
+	// ReadHeaderTimeout is how long a connection may take to send a
+	// request's headers (STOVEBOT_READ_HEADER_TIMEOUT / --read-header-timeout).
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its
+	// next request (STOVEBOT_IDLE_TIMEOUT / --idle-timeout).
+	IdleTimeout time.Duration
+
 	GitHubClientID     string
 	GitHubClientSecret string
 	KakaoClientID      string
@@ -51,6 +58,11 @@ type Config struct {
 	// version, to see quotes written by another process (the CLI); 0 is
 	// a second. Tests shorten it.
 	QuoteIndexRecheck time.Duration
+
+	// StreamPing is how long a stream may stay silent before it sends an
+	// SSE comment, so that proxies do not close it while the upstream
+	// thinks; 0 is 15 seconds. Tests shorten it.
+	StreamPing time.Duration
 
 	location *time.Location
 }
@@ -83,13 +95,18 @@ func FromEnv() (Config, error) {
 	envInt("STOVEBOT_MAX_CHARS", &cfg.MaxChars)
 	envInt("STOVEBOT_GLOBAL_DAILY_LIMIT", &cfg.GlobalDailyLimit)
 	envInt("STOVEBOT_CONTEXT_MESSAGES", &cfg.ContextMessages)
-	if v := strings.TrimSpace(os.Getenv("STOVEBOT_UPSTREAM_TIMEOUT")); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("STOVEBOT_UPSTREAM_TIMEOUT: %q is not a duration such as 60s", v))
+	envDuration := func(name string, dst *time.Duration) {
+		if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 60s", name, v))
+			}
+			*dst = d
 		}
-		cfg.UpstreamTimeout = d
 	}
+	envDuration("STOVEBOT_UPSTREAM_TIMEOUT", &cfg.UpstreamTimeout)
+	envDuration("STOVEBOT_READ_HEADER_TIMEOUT", &cfg.ReadHeaderTimeout)
+	envDuration("STOVEBOT_IDLE_TIMEOUT", &cfg.IdleTimeout)
 	cfg.FillDefaults()
 	return cfg, errors.Join(errs...)
 }
@@ -106,6 +123,8 @@ func (cfg *Config) BindFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&cfg.UpstreamTimeout, "upstream-timeout", cfg.UpstreamTimeout, "longest wait for the upstream's first byte or next piece (STOVEBOT_UPSTREAM_TIMEOUT)")
 	fs.IntVar(&cfg.GlobalDailyLimit, "global-daily-limit", cfg.GlobalDailyLimit, "chat requests per day for the whole site, 0 for none (STOVEBOT_GLOBAL_DAILY_LIMIT)")
 	fs.IntVar(&cfg.ContextMessages, "context-messages", cfg.ContextMessages, "earlier messages sent as context (STOVEBOT_CONTEXT_MESSAGES)")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "longest wait for a request's headers (STOVEBOT_READ_HEADER_TIMEOUT)")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "how long an idle keep-alive connection stays open (STOVEBOT_IDLE_TIMEOUT)")
 }
 
 // FillDefaults sets every empty field to its SPEC default. ContextMessages
@@ -127,8 +146,17 @@ func (cfg *Config) FillDefaults() {
 	if cfg.UpstreamTimeout == 0 {
 		cfg.UpstreamTimeout = 60 * time.Second
 	}
+	if cfg.ReadHeaderTimeout == 0 {
+		cfg.ReadHeaderTimeout = 10 * time.Second
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 2 * time.Minute
+	}
 	if cfg.QuoteIndexRecheck == 0 {
 		cfg.QuoteIndexRecheck = time.Second
+	}
+	if cfg.StreamPing == 0 {
+		cfg.StreamPing = 15 * time.Second
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -163,6 +191,12 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.UpstreamTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("upstream-timeout: must be positive, got %s", cfg.UpstreamTimeout))
+	}
+	if cfg.ReadHeaderTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("read-header-timeout: must be positive, got %s", cfg.ReadHeaderTimeout))
+	}
+	if cfg.IdleTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("idle-timeout: must be positive, got %s", cfg.IdleTimeout))
 	}
 	if cfg.GlobalDailyLimit < 0 {
 		errs = append(errs, fmt.Errorf("global-daily-limit: must be 0 (none) or more, got %d", cfg.GlobalDailyLimit))
