@@ -3,16 +3,26 @@ package chat
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 )
 
+// ping is the SSE comment a stream sends after cfg.StreamPing of
+// silence: proxies (nginx, Cloudflare) close a response that sends nothing
+// for a minute or so, and a model may think that long before its first
+// piece. Clients ignore comment lines.
+const ping = ": ping\n\n"
+
 // streamAnswer sends g as Server-Sent Events: chat, then each piece as a
-// delta as soon as it arrives, then done or error. The stream is exempt
-// from the server's write timeout. If the client goes away, the handler
-// returns and the generation goes on and is saved.
+// delta as soon as it arrives, then done or error, with a ping comment
+// after each StreamPing of silence. The stream is exempt from the
+// server's write timeout; its read timeout ends when the body has been
+// read (net/http lifts it), and the header and idle timeouts apply only
+// between requests. If the client goes away, the handler returns and the
+// generation goes on and is saved.
 func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generation) error {
 	rc := http.NewResponseController(e.Response)
 	_ = rc.SetWriteDeadline(time.Time{}) // the test recorder does not support deadlines
@@ -37,6 +47,8 @@ func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generatio
 	if err := send("chat", map[string]any{"chat": acc.question, "quota": acc.quota}); err != nil {
 		return nil // the client is gone; the answer is still made and saved
 	}
+	silence := time.NewTimer(s.cfg.StreamPing)
+	defer silence.Stop()
 	sent := 0
 	flush := func() error {
 		piece := g.since(sent)
@@ -44,6 +56,7 @@ func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generatio
 			return nil
 		}
 		sent += len(piece)
+		silence.Reset(s.cfg.StreamPing)
 		return send("delta", map[string]string{"content": piece})
 	}
 	for {
@@ -52,6 +65,14 @@ func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generatio
 			if err := flush(); err != nil {
 				return nil
 			}
+		case <-silence.C:
+			if _, err := io.WriteString(e.Response, ping); err != nil {
+				return nil
+			}
+			if err := rc.Flush(); err != nil {
+				return nil
+			}
+			silence.Reset(s.cfg.StreamPing)
 		case <-g.done:
 			if err := flush(); err != nil {
 				return nil

@@ -55,11 +55,12 @@ var Answer = []string{"백승수 단장의 ", "명대사는 ", "이것입니다.
 type Server struct {
 	*httptest.Server
 
-	mu       sync.Mutex
-	mode     Mode
-	gate     chan struct{}
-	requests []Request
-	changed  chan struct{} // closed, and replaced, whenever requests change
+	mu        sync.Mutex
+	mode      Mode
+	gate      chan struct{}
+	holdFirst bool // a held stream waits before its first piece
+	requests  []Request
+	changed   chan struct{} // closed, and replaced, whenever requests change
 }
 
 // Request is one chat completion request the server received.
@@ -103,6 +104,17 @@ func (f *Server) SetMode(mode Mode) {
 func (f *Server) Hold() {
 	f.mu.Lock()
 	f.gate = make(chan struct{})
+	f.holdFirst = false
+	f.mu.Unlock()
+}
+
+// HoldFirst is Hold with streams held before their first piece, as a
+// model that thinks long: the response's headers are sent, then nothing
+// until Release.
+func (f *Server) HoldFirst() {
+	f.mu.Lock()
+	f.gate = make(chan struct{})
+	f.holdFirst = true
 	f.mu.Unlock()
 }
 
@@ -201,10 +213,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	var idx int
 	var mode Mode
 	var gate chan struct{}
+	var holdFirst bool
 	f.update(func() {
 		idx = len(f.requests)
 		f.requests = append(f.requests, req)
-		mode, gate = f.mode, f.gate
+		mode, gate, holdFirst = f.mode, f.gate, f.holdFirst
 	})
 	pieces := Answer
 	cancelled := false
@@ -266,6 +279,23 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	w.Header().Set("Content-Type", "text/event-stream")
 	flusher := w.(http.Flusher)
+	// wait at the gate; false when the client went away meanwhile
+	held := func() bool {
+		select {
+		case <-gate:
+			return true
+		case <-r.Context().Done():
+			cancelled = true
+			return false
+		}
+	}
+	if holdFirst && gate != nil {
+		w.WriteHeader(http.StatusOK)
+		flusher.Flush()
+		if !held() {
+			return
+		}
+	}
 	chunk := func(v map[string]any) {
 		if r.Context().Err() != nil {
 			cancelled = true
@@ -280,13 +310,8 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		chunk(map[string]any{"id": "c", "object": "chat.completion.chunk", "model": req.Body.Model,
 			"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": p}}}})
-		if i == 0 && gate != nil {
-			select {
-			case <-gate:
-			case <-r.Context().Done():
-				cancelled = true
-				return
-			}
+		if i == 0 && gate != nil && !holdFirst && !held() {
+			return
 		}
 	}
 	chunk(map[string]any{"id": "c", "object": "chat.completion.chunk", "model": req.Body.Model,
