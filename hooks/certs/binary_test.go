@@ -1,7 +1,11 @@
 package certs
 
 import (
+	"crypto/tls"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -48,6 +52,7 @@ func TestBinaryServesHTTPS(t *testing.T) {
 		"--http", "127.0.0.1:"+strconv.Itoa(httpPort),
 		"--https", "127.0.0.1:"+strconv.Itoa(httpsPort),
 		"--acme-ca", p.DirectoryURL,
+		"--read-header-timeout", "1s",
 		testDomain,
 	)
 	// A binary under TMPDIR would run in PocketBase's dev mode; the CA root
@@ -84,6 +89,24 @@ func TestBinaryServesHTTPS(t *testing.T) {
 	if resp.ProtoMajor != 2 || resp.Header.Get("Strict-Transport-Security") != HSTS {
 		t.Fatalf("expected HTTP/2 with HSTS, got %s %v", resp.Proto, resp.Header)
 	}
+	// stovebot's header timeout holds on the HTTPS server too: half a
+	// request line over TLS is cut after it (PocketBase's own is a minute)
+	conn, err := tls.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", httpsPort), &tls.Config{
+		RootCAs: p.IssuedRoots, ServerName: testDomain, NextProtos: []string{"http/1.1"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET / HTT"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var ne net.Error
+	if _, err := io.Copy(io.Discard, conn); errors.As(err, &ne) && ne.Timeout() {
+		t.Fatal("expected the HTTPS server to close a connection whose headers never came, after --read-header-timeout")
+	}
+
 	accounts, _ := filepath.Glob(filepath.Join(dir, "data", StorageDirName, "acme", "*", "users", "env@stovebot.test", "*.json"))
 	if len(accounts) == 0 {
 		t.Fatalf("expected the ACME account of %s in the data directory", EnvACMEEmail)
