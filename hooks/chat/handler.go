@@ -18,7 +18,7 @@ import (
 // chatRequest is the body of POST /api/chat; unknown fields are ignored.
 type chatRequest struct {
 	Content string
-	Stream  bool
+	Stream  *bool // nil when the body says nothing about it (or null)
 }
 
 // readChatRequest decodes the body, naming the field of a wrong type.
@@ -52,27 +52,55 @@ func readChatRequest(e *core.RequestEvent) (chatRequest, error) {
 		}
 	}
 	if v, ok := raw["stream"]; ok && string(v) != "null" {
-		if err := json.Unmarshal(v, &req.Stream); err != nil {
+		req.Stream = new(bool)
+		if err := json.Unmarshal(v, req.Stream); err != nil {
 			return req, guard.FieldError("stream", "validation_invalid_type", "stream must be true or false.")
 		}
 	}
 	return req, nil
 }
 
-// wantsEventStream reports whether the client accepts Server-Sent Events
-// (in any of its Accept headers, with a q above 0).
+// wantsEventStream reports whether the Accept headers prefer Server-Sent
+// Events to JSON (SPEC 5.2): text/event-stream, named as such, with a q
+// above 0 and at least JSON's q, where JSON's is that of the most
+// specific range that takes application/json (application/json,
+// application/*, */*; none: 0). A tie goes to the stream: a client that
+// names text/event-stream reads it, and JSON is what the endpoint answers
+// when not asked; a wildcard alone never asks for a stream, since curl
+// and most libraries send */*.
 func wantsEventStream(r *http.Request) bool {
+	sseQ, jsonQ := 0.0, 0.0
+	jsonLevel := 0 // how specific the range that set jsonQ is: 1 */*, 2 application/*, 3 application/json
 	for _, part := range strings.Split(strings.Join(r.Header.Values("Accept"), ","), ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil || mt != "text/event-stream" {
+		if err != nil {
 			continue
 		}
-		if q, err := strconv.ParseFloat(params["q"], 64); err == nil && q <= 0 {
-			continue
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+				q = f
+			}
 		}
-		return true
+		level := 0
+		switch mt {
+		case "text/event-stream":
+			sseQ = max(sseQ, q)
+		case "application/json":
+			level = 3
+		case "application/*":
+			level = 2
+		case "*/*":
+			level = 1
+		}
+		switch {
+		case level > jsonLevel:
+			jsonQ, jsonLevel = q, level
+		case level > 0 && level == jsonLevel:
+			jsonQ = max(jsonQ, q)
+		}
 	}
-	return false
+	return sseQ > 0 && sseQ >= jsonQ
 }
 
 // IdempotencyKey is the request's Idempotency-Key; a header that is present
@@ -95,7 +123,11 @@ func (s *Service) handlePost(e *core.RequestEvent) error {
 		return err
 	}
 	key := IdempotencyKey(e.Request)
-	stream := req.Stream || wantsEventStream(e.Request)
+	// the body's stream, when present, wins over Accept
+	stream := wantsEventStream(e.Request)
+	if req.Stream != nil {
+		stream = *req.Stream
+	}
 	if !stream {
 		answer, err := s.Ask(e, req.Content, key)
 		if err != nil {
