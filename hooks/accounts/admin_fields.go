@@ -1,6 +1,8 @@
 package accounts
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -15,10 +17,10 @@ import (
 	"stovebot/migrations"
 )
 
-// AdminFields are the fields that only a superuser may write, per collection.
-// The collections' API rules refuse them too; this check runs first so the
-// client learns which field was refused instead of a bare 400 or 404. Every
-// collection listed here also has its values' types checked.
+// AdminFields are the fields that only a superuser may change, per
+// collection. The collections' API rules refuse them too; this check runs
+// first so the client learns which field was refused instead of a bare 400
+// or 404. Every collection listed here also has its values' types checked.
 var AdminFields = map[string][]string{
 	migrations.UsersCollection:  {"daily_limit", "blocked", "ip_address", "last_login"},
 	migrations.QuotesCollection: {"is_apply", "applied_at"},
@@ -26,8 +28,17 @@ var AdminFields = map[string][]string{
 }
 
 // refuseAdminFields answers 400 naming the field when a non-superuser creates
-// or updates a record with a field that only superusers may set, or when
+// or updates a record with a value that only superusers may set, or when
 // anyone submits a value of the wrong type.
+//
+// A client that sends back a record as it read it (the JS SDK's
+// update(id, {...record, nickname})) sends the admin-only fields too: a
+// field whose value is exactly what the record shows (a new record's
+// default on create) is taken out of the body, so that PocketBase's API
+// rules, which refuse a body that holds the field at all, judge the rest
+// (the rules stay as strict: the batch API, which skips this middleware,
+// still refuses such a body). A quote submitted without a user is the
+// signed-in user's.
 func refuseAdminFields(e *core.RequestEvent) error {
 	collection, withID, ok := guard.RecordsRoute(e.Request)
 	if !ok || !(e.Request.Method == http.MethodPost && !withID || e.Request.Method == http.MethodPatch && withID) {
@@ -77,14 +88,30 @@ func refuseAdminFields(e *core.RequestEvent) error {
 		}
 		return e.Next()
 	}
-	for key := range info.Body {
-		if name := modifierOf(key); slices.Contains(fields, name) {
-			errs[name] = validation.NewError("validation_admin_only", "Only an administrator can set this field.")
+	var (
+		shown  map[string]any // the record as the client reads it, once needed
+		looked bool
+	)
+	for key, value := range info.Body {
+		name := modifierOf(key)
+		if !slices.Contains(fields, name) {
+			continue
 		}
+		if !looked {
+			shown, looked = shownRecord(e, c, info, withID), true
+		}
+		if key == name && sameAsShown(shown, name, value) {
+			delete(info.Body, key) // PocketBase reads the body from info
+			continue
+		}
+		errs[name] = validation.NewError("validation_admin_only", "Only an administrator can set this field.")
 	}
 	if c.Name == migrations.QuotesCollection && info.Auth != nil {
-		if _, sent := info.Body["user"]; !sent && e.Request.Method == http.MethodPost {
-			errs["user"] = validation.NewError("validation_required", "Send your own id as user.")
+		if e.Request.Method == http.MethodPost && isEmpty(info.Body["user"]) && info.Auth.Collection().Name == migrations.UsersCollection {
+			if info.Body == nil {
+				info.Body = map[string]any{} // a JSON null
+			}
+			info.Body["user"] = info.Auth.Id // checked by the create rule as if sent
 		}
 		for key, value := range info.Body {
 			if modifierOf(key) != "user" {
@@ -100,6 +127,44 @@ func refuseAdminFields(e *core.RequestEvent) error {
 		return e.BadRequestError("Some fields cannot be set as submitted.", errs)
 	}
 	return e.Next()
+}
+
+// shownRecord returns the fields of the record as the caller of e reads
+// it: on create, a new record's defaults; on update, the stored record if
+// the caller may view it, and nil otherwise (then every admin-only field
+// counts as a change, and the answer tells nothing of the record). Hidden
+// fields are never shown.
+func shownRecord(e *core.RequestEvent, c *core.Collection, info *core.RequestInfo, withID bool) map[string]any {
+	if !withID {
+		return core.NewRecord(c).PublicExport()
+	}
+	r, err := e.App.FindRecordById(c, e.Request.PathValue("id"))
+	if err != nil {
+		return nil
+	}
+	if ok, _ := e.App.CanAccessRecord(r, info, c.ViewRule); !ok {
+		return nil
+	}
+	return r.PublicExport()
+}
+
+// sameAsShown reports whether value, as submitted, is the field's value as
+// the record shows it, type and format included: 0 for a number, false
+// for a bool, a date as PocketBase writes it ("2026-11-01 10:00:00.000Z"),
+// "" for no date. Another spelling of the same value is a change.
+func sameAsShown(shown map[string]any, name string, value any) bool {
+	current, ok := shown[name]
+	if !ok {
+		return false
+	}
+	a, errA := json.Marshal(value)
+	b, errB := json.Marshal(current)
+	return errA == nil && errB == nil && bytes.Equal(a, b)
+}
+
+// isEmpty reports whether a submitted relation is empty (not sent, null, "").
+func isEmpty(value any) bool {
+	return value == nil || value == ""
 }
 
 // wrongTypes reports the submitted values that PocketBase would otherwise

@@ -2,7 +2,6 @@ package quotes_test
 
 import (
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -96,21 +95,4 @@ func TestAppliedAtFollowsIsApply(t *testing.T) {
 		hookstest.DBStampedNow(hookstest.OwnerPendingID)(t, app, nil)
 		hookstest.DBStampedNow(hookstest.OtherPendingID)(t, app, nil)
 	})
-}
-
-func TestQuoteCreateWithoutUserNamesTheField(t *testing.T) {
-	t.Parallel()
-	app := hookstest.NewApp(t)
-	defer app.Cleanup()
-	srv := hookstest.StartServer(t, app)
-	token := hookstest.Token(t, hookstest.NewUser(t, app, "forgetful@example.com"))
-
-	res, body := hookstest.Do(t, "POST", srv.URL+"/api/collections/quotes/records", token, `{"content":"핑계 대지 마세요."}`)
-	want := `"user":{"code":"validation_required","message":"Send your own id as user."}`
-	if res.StatusCode != 400 || !strings.Contains(body, want) {
-		t.Fatalf("expected 400 with %s, got %d %s", want, res.StatusCode, body)
-	}
-	if n, _ := app.CountRecords(migrations.QuotesCollection); n != 0 {
-		t.Fatalf("expected nothing written, got %d quotes", n)
-	}
 }
