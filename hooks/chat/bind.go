@@ -51,7 +51,7 @@ func Bind(app core.App, cfg *config.Config, quotes *search.Index) *Service {
 		// counter); a request-log write per chat would cost more CPU than the
 		// rest of the proxy. Failures are still logged.
 		se.Router.POST("/api/chat", s.handlePost).
-			Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog(), quota.Headers(cfg))
+			Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog(), quota.Headers(cfg), guard.LimitBody())
 		guard.RefuseOtherMethods(se.Router, "/api/chat", "POST")
 
 		app.Cron().MustAdd("stovebotIdempotencyExpiry", "17 * * * *", func() {

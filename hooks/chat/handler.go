@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"stovebot/hooks/guard"
 )
@@ -21,8 +22,12 @@ type chatRequest struct {
 	Stream  *bool // nil when the body says nothing about it (or null)
 }
 
-// readChatRequest decodes the body, naming the field of a wrong type.
+// readChatRequest decodes the body, naming the field of a wrong type. It
+// is JSON, whether declared so, as text or not at all (guard.BodyAsJSON).
 func readChatRequest(e *core.RequestEvent) (chatRequest, error) {
+	if err := guard.BodyAsJSON(e.Request, false); err != nil {
+		return chatRequest{}, err
+	}
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(e.Request.Body)
 	err := dec.Decode(&raw)
@@ -36,9 +41,9 @@ func readChatRequest(e *core.RequestEvent) (chatRequest, error) {
 		}
 	}
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return chatRequest{}, guard.BodyTooLarge()
+		var apiErr *router.ApiError
+		if errors.As(err, &apiErr) {
+			return chatRequest{}, apiErr // the body limit's 413
 		}
 		if errors.Is(err, io.EOF) {
 			return chatRequest{}, guard.FieldError("content", "validation_required", "Send a JSON body such as {\"content\": \"…\"}.")
@@ -114,10 +119,6 @@ func IdempotencyKey(r *http.Request) string {
 }
 
 func (s *Service) handlePost(e *core.RequestEvent) error {
-	if e.Request.ContentLength > guard.MaxBodyBytes {
-		return guard.BodyTooLarge()
-	}
-	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, guard.MaxBodyBytes)
 	req, err := readChatRequest(e)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 // Package guard holds the small HTTP checks that every stovebot route
-// shares: a 405 that names the allowed methods, the body limit, field
-// errors, and the refusal of control characters.
+// shares: a 405 that names the allowed methods, the body limit and the
+// body's type, field errors, the refusal of control characters, and the
+// headers exposed to pages on other origins.
 package guard
 
 import (
@@ -13,14 +14,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 )
-
-// MaxBodyBytes bounds the bodies of stovebot's own endpoints (SPEC 11).
-const MaxBodyBytes = 1 << 20
-
-// BodyTooLarge is the 413 of a body over MaxBodyBytes.
-func BodyTooLarge() *router.ApiError {
-	return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is larger than 1 MiB.", nil)
-}
 
 // FieldError is a 400 that names the field at fault.
 func FieldError(field, code, message string) *router.ApiError {

@@ -22,7 +22,7 @@ import (
 func Bind(app core.App, cfg *config.Config, chats *chat.Service) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("")
-		g.Bind(authHeader(), apis.BodyLimit(guard.MaxBodyBytes))
+		g.Bind(authHeader(), guard.LimitBody())
 
 		g.GET("/accounts/join", redirect("/#/signup"))
 		g.POST("/accounts/join", join)

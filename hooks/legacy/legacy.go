@@ -15,6 +15,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"stovebot/hooks/guard"
 )
 
 // redirect sends a browser that opens an old page to the web UI's
@@ -52,16 +54,20 @@ type body struct {
 	errs validation.Errors
 }
 
-// requestInfo is PocketBase's RequestInfo, which reads the body once.
-// Invalid JSON, a body that is not an object and an unsupported content
-// type are 400; an oversized body keeps its 413.
+// requestInfo is PocketBase's RequestInfo, which reads the body once: JSON
+// (declared so, as text or not at all) or a form, as DRF took it; any
+// other type is 415 (guard.BodyAsJSON). Invalid JSON and a body that is
+// not an object are 400; an oversized body keeps its 413.
 func requestInfo(e *core.RequestEvent) (*core.RequestInfo, error) {
+	if err := guard.BodyAsJSON(e.Request, true); err != nil {
+		return nil, err
+	}
 	info, err := e.RequestInfo()
 	if err == nil {
 		return info, nil
 	}
 	if errors.Is(err, router.ErrUnsupportedContentType) {
-		return nil, e.BadRequestError("Send the body as JSON (Content-Type: application/json).", nil)
+		return nil, guard.UnsupportedMediaType()
 	}
 	var apiErr *router.ApiError
 	if errors.As(err, &apiErr) {

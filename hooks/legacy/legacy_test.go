@@ -47,9 +47,9 @@ func TestLegacyRefusesBadBodies(t *testing.T) {
 		},
 		{
 			Name: "an unsupported content type", Method: http.MethodPut, URL: "/accounts/profile",
-			Body:           strings.NewReader(`nickname=x`),
-			Headers:        map[string]string{"Authorization": hookstest.LegacyAliceToken, "Content-Type": "text/plain"},
-			ExpectedStatus: 400, ExpectedContent: []string{`Content-Type: application/json`},
+			Body:           strings.NewReader(`<nickname>x</nickname>`),
+			Headers:        map[string]string{"Authorization": hookstest.LegacyAliceToken, "Content-Type": "application/xml"},
+			ExpectedStatus: 415, ExpectedContent: []string{`Content-Type: application/json`},
 		},
 		{
 			Name: "over 1 MiB with a Content-Length", Method: http.MethodPost, URL: "/quote",
