@@ -203,8 +203,12 @@ func Refund(db dbx.Builder, cfg *config.Config, user, day string) error {
 // error's data and (through Headers) in the quota headers.
 func LimitError(e *core.RequestEvent, cfg *config.Config, q Quota, err error) error {
 	status := http.StatusTooManyRequests
-	message := fmt.Sprintf("You have used all %d chat requests for today. The limit resets at %s (%s).",
-		q.Limit, q.resetAt.Format("15:04"), cfg.Timezone)
+	used := fmt.Sprintf("all %d chat requests", q.Limit)
+	if q.Limit == 1 {
+		used = "your one chat request"
+	}
+	message := fmt.Sprintf("You have used %s for today. The limit resets at %s (%s).",
+		used, q.resetAt.Format("15:04"), cfg.Timezone)
 	if errors.Is(err, ErrSiteLimitReached) {
 		status = http.StatusServiceUnavailable
 		message = fmt.Sprintf("The site has answered all the questions it can today. Try again after %s (%s).",
