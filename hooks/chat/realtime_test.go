@@ -50,6 +50,9 @@ func TestChatsRealtime(t *testing.T) {
 
 	q, a := ask(ownerToken, "the owner's question")
 	events := owner.Expect(t, "chats/* create "+q, "chats/* create "+a, "chats/* update "+q)
+	if asked := hookstest.Event(t, events, "chats/* create "+q).Record; asked["status"] != "pending" || asked["role"] != "user" {
+		t.Fatalf("expected the question as accepted, pending, got %v", asked)
+	}
 	if done := hookstest.Event(t, events, "chats/* update "+q).Record; done["status"] != "done" || done["reply"] != a {
 		t.Fatalf("expected the question done with its reply, got %v", done)
 	}
