@@ -179,7 +179,7 @@ func TestLegacyChatAsk(t *testing.T) {
 			},
 			Headers: alice, Body: strings.NewReader(`{"content":"one more"}`),
 			BeforeTestFunc: ask("the only one"),
-			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`, `1 chat requests`},
+			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`, `your one chat request`},
 			AfterTestFunc: allChecks(
 				expectHeaders(map[string]string{"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "1"}),
 				func(t testing.TB, _ *tests.TestApp, res *http.Response) {
