@@ -160,7 +160,14 @@ export async function startStovebot(bin, env = {}) {
     async stop() {
       if (proc.exitCode === null) {
         proc.kill('SIGTERM');
-        await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(5000)]);
+        // the deadline's timer is cleared once the process exits, so that it
+        // does not keep the test file's process alive for its 5 s
+        let deadline;
+        await Promise.race([
+          new Promise((r) => proc.once('exit', r)),
+          new Promise((r) => { deadline = setTimeout(r, 5000); }),
+        ]);
+        clearTimeout(deadline);
         if (proc.exitCode === null) proc.kill('SIGKILL');
       }
       rmSync(dir, { recursive: true, force: true });
