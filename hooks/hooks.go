@@ -2,6 +2,7 @@
 // only wires the feature packages below it; each of them has one bind.go
 // that lists what it serves:
 //
+//   - guard: connection limits and the headers other origins may read
 //   - accounts: users, OAuth2, tokens, logout-all, admin-only fields
 //   - quotes: quote record hooks and the search index
 //   - chat: POST /api/chat, streaming, answers, idempotency
@@ -26,6 +27,7 @@ import (
 	"stovebot/config"
 	"stovebot/hooks/accounts"
 	"stovebot/hooks/chat"
+	"stovebot/hooks/guard"
 	"stovebot/hooks/legacy"
 	"stovebot/hooks/quota"
 	"stovebot/hooks/quotes"
@@ -40,6 +42,7 @@ func Register(app core.App, cfg config.Config) error {
 		return fmt.Errorf("configuration: %w", err)
 	}
 	c := &cfg
+	guard.Bind(app, c)
 	accounts.Bind(app, c)
 	index := quotes.Bind(app, c)
 	chats := chat.Bind(app, c, index)

@@ -38,7 +38,7 @@ func Bind(app core.App, cfg *config.Config) {
 		se.Router.BindFunc(refuseAdminFields)
 
 		se.Router.POST("/api/logout-all", LogoutAll).
-			Bind(apis.RequireAuth(), apis.BodyLimit(guard.MaxBodyBytes))
+			Bind(apis.RequireAuth(), guard.LimitBody())
 		guard.RefuseOtherMethods(se.Router, "/api/logout-all", "POST")
 		return se.Next()
 	})

@@ -1,9 +1,12 @@
 package accounts
 
 import (
+	"errors"
+	"io"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"stovebot/hooks/guard"
 )
@@ -12,6 +15,14 @@ import (
 // request by giving it a new token key, which all earlier tokens were
 // signed with: POST /api/logout-all, and the legacy logout.
 func LogoutAll(e *core.RequestEvent) error {
+	// The body means nothing here, but one over the limit is refused as on
+	// every route (guard.LimitBody refuses it when it is read).
+	if _, err := io.Copy(io.Discard, e.Request.Body); err != nil {
+		if apiErr := (*router.ApiError)(nil); errors.As(err, &apiErr) {
+			return apiErr
+		}
+		return e.BadRequestError("The request body could not be read.", err)
+	}
 	if err := revokeTokens(e.App, e.Auth); err != nil {
 		return e.InternalServerError("Failed to sign out everywhere.", err)
 	}

@@ -20,8 +20,7 @@ import (
 
 // Bind serves POST /api/chat, binds the chats records' hooks, and returns
 // the service that runs chat requests, which the legacy POST /chat shares.
-// At start-up it repairs requests left pending by a crash and sets the
-// server's connection limits, which its streams outlive; when the server
+// At start-up it repairs requests left pending by a crash; when the server
 // stops, running answers finish first.
 func Bind(app core.App, cfg *config.Config, quotes *search.Index) *Service {
 	s := newService(app, cfg, quotes)
@@ -34,15 +33,6 @@ func Bind(app core.App, cfg *config.Config, quotes *search.Index) *Service {
 		}
 		if err := repairCounts(se.App); err != nil {
 			return err
-		}
-		// PocketBase's server holds a connection 1 minute for its headers
-		// and keeps an idle one as long as its ReadTimeout (5 minutes). The
-		// server is the HTTPS one too when serve has domains. A stream
-		// lifts its own read and write deadlines (streamAnswer). A test's
-		// serve event may have no server.
-		if se.Server != nil {
-			se.Server.ReadHeaderTimeout = cfg.ReadHeaderTimeout
-			se.Server.IdleTimeout = cfg.IdleTimeout
 		}
 		// the default priority runs after PocketBase has loaded e.Auth
 		se.Router.BindFunc(skipChatsCount)

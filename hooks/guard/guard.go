@@ -1,7 +1,8 @@
 // Package guard holds the small HTTP checks that every stovebot route
 // shares: a 405 that names the allowed methods, the body limit and the
-// body's type, field errors, the refusal of control characters, and the
-// headers exposed to pages on other origins.
+// body's type, field errors, the refusal of control characters, the
+// headers exposed to pages on other origins, and the server's limits on
+// slow and idle connections.
 package guard
 
 import (

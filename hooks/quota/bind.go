@@ -12,16 +12,13 @@ import (
 )
 
 // Bind serves GET /api/chat/quota and, at start-up, raises the site's
-// count of the day to the users' (SyncSiteCount). Every answer that a page
-// on an allowed origin may read exposes the rate-limit headers to it. The
-// chat service reserves and refunds through Reserve and Refund.
+// count of the day to the users' (SyncSiteCount). The chat service
+// reserves and refunds through Reserve and Refund.
 func Bind(app core.App, cfg *config.Config) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := SyncSiteCount(se.App.DB(), cfg, cfg.Now()); err != nil {
 			return err
 		}
-		// every route, so that the legacy lists' Link is exposed too
-		se.Router.Bind(guard.ExposeHeaders())
 		se.Router.GET("/api/chat/quota", func(e *core.RequestEvent) error {
 			q, err := Status(e.App.DB(), cfg, e.Auth, cfg.Now())
 			if err != nil {
