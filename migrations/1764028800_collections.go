@@ -40,8 +40,8 @@ func upCollections(app core.App) error {
 func extendUsers(app core.App, users *core.Collection) error {
 	users.ListRule = types.Pointer(UsersListRule)
 	users.ViewRule = types.Pointer(UsersViewRule)
-	users.CreateRule = types.Pointer(UsersCreateRule)
-	users.UpdateRule = types.Pointer(UsersUpdateRule)
+	users.CreateRule = types.Pointer(usersCreateRuleV1)
+	users.UpdateRule = types.Pointer(usersUpdateRuleV1)
 	users.DeleteRule = types.Pointer(UsersDeleteRule)
 
 	// Kakao may share no email: the email is optional for OAuth2 accounts
@@ -103,10 +103,10 @@ func createQuotes(app core.App, users *core.Collection) error {
 	}
 
 	quotes := core.NewBaseCollection(QuotesCollection)
-	quotes.ListRule = types.Pointer(QuotesListRule)
-	quotes.ViewRule = types.Pointer(QuotesViewRule)
-	quotes.CreateRule = types.Pointer(QuotesCreateRule)
-	quotes.UpdateRule = types.Pointer(QuotesUpdateRule)
+	quotes.ListRule = types.Pointer(quotesListRuleV1)
+	quotes.ViewRule = types.Pointer(quotesListRuleV1)
+	quotes.CreateRule = types.Pointer(quotesCreateRuleV1)
+	quotes.UpdateRule = types.Pointer(quotesUpdateRuleV1)
 	quotes.DeleteRule = types.Pointer(QuotesDeleteRule)
 	quotes.Fields.Add(
 		&core.RelationField{Name: "user", CollectionId: users.Id, MaxSelect: 1},

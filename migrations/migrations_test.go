@@ -48,11 +48,11 @@ func checkDataModel(t *testing.T, app core.App) {
 		fields                     []string
 	}{
 		{UsersCollection, ptr(UsersListRule), ptr(UsersViewRule), ptr(UsersCreateRule), ptr(UsersUpdateRule), ptr(UsersDeleteRule),
-			[]string{"nickname", "ip_address", "last_login", "daily_limit", "blocked"}},
+			[]string{"nickname", "ip_address", "last_login", "daily_limit", "blocked", "moderator"}},
 		{ChatsCollection, ptr(ChatsListRule), ptr(ChatsViewRule), nil, nil, ptr(ChatsDeleteRule),
 			[]string{"user", "role", "content", "reply", "status", "model", "prompt_tokens", "completion_tokens", "created", "updated"}},
 		{QuotesCollection, ptr(QuotesListRule), ptr(QuotesViewRule), ptr(QuotesCreateRule), ptr(QuotesUpdateRule), ptr(QuotesDeleteRule),
-			[]string{"user", "content", "speaker", "episode", "is_apply", "applied_at", "created", "updated"}},
+			[]string{"user", "content", "speaker", "episode", "is_apply", "applied_at", "rejected_reason", "rejected_at", "created", "updated"}},
 	}
 	sameRule := func(name string, got, want *string) {
 		t.Helper()

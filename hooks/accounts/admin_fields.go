@@ -22,14 +22,28 @@ import (
 // first so the client learns which field was refused instead of a bare 400
 // or 404. Every collection listed here also has its values' types checked.
 var AdminFields = map[string][]string{
-	migrations.UsersCollection:  {"daily_limit", "blocked", "ip_address", "last_login"},
-	migrations.QuotesCollection: {"is_apply", "applied_at"},
+	migrations.UsersCollection:  {"daily_limit", "blocked", "ip_address", "last_login", "moderator"},
+	migrations.QuotesCollection: {"is_apply", "applied_at", "rejected_reason", "rejected_at"},
 	migrations.ChatsCollection:  nil, // written by superusers only, still type-checked
 }
 
+// ModeratorFields are the admin-only fields that a moderator may change too,
+// on an existing record (approving and rejecting a quote); the collections'
+// update rules let them through for moderators only.
+var ModeratorFields = map[string][]string{
+	migrations.QuotesCollection: {"is_apply", "rejected_reason"},
+}
+
+// IsModerator reports whether auth is a user whose moderator flag a
+// superuser has set.
+func IsModerator(auth *core.Record) bool {
+	return auth != nil && auth.Collection().Name == migrations.UsersCollection && auth.GetBool("moderator")
+}
+
 // refuseAdminFields answers 400 naming the field when a non-superuser creates
-// or updates a record with a value that only superusers may set, or when
-// anyone submits a value of the wrong type.
+// or updates a record with a value that only superusers may set (a
+// moderator's update may hold the ModeratorFields), or when anyone submits
+// a value of the wrong type.
 //
 // A client that sends back a record as it read it (the JS SDK's
 // update(id, {...record, nickname})) sends the admin-only fields too: a
@@ -38,7 +52,8 @@ var AdminFields = map[string][]string{
 // rules, which refuse a body that holds the field at all, judge the rest
 // (the rules stay as strict: the batch API, which skips this middleware,
 // still refuses such a body). A quote submitted without a user is the
-// signed-in user's.
+// signed-in user's, and a quote's user sent back as shown is taken out of
+// the body (a moderator edits others' quotes).
 func refuseAdminFields(e *core.RequestEvent) error {
 	collection, withID, ok := guard.RecordsRoute(e.Request)
 	if !ok || !(e.Request.Method == http.MethodPost && !withID || e.Request.Method == http.MethodPatch && withID) {
@@ -92,14 +107,22 @@ func refuseAdminFields(e *core.RequestEvent) error {
 		shown  map[string]any // the record as the client reads it, once needed
 		looked bool
 	)
-	for key, value := range info.Body {
-		name := modifierOf(key)
-		if !slices.Contains(fields, name) {
-			continue
-		}
+	look := func() map[string]any {
 		if !looked {
 			shown, looked = shownRecord(e, c, info, withID), true
 		}
+		return shown
+	}
+	var allowed []string // what the caller's role lets through to the rules
+	if withID && IsModerator(info.Auth) {
+		allowed = ModeratorFields[c.Name]
+	}
+	for key, value := range info.Body {
+		name := modifierOf(key)
+		if !slices.Contains(fields, name) || key == name && slices.Contains(allowed, name) {
+			continue
+		}
+		look()
 		if key == name && sameAsShown(shown, name, value) {
 			delete(info.Body, key) // PocketBase reads the body from info
 			continue
@@ -115,6 +138,10 @@ func refuseAdminFields(e *core.RequestEvent) error {
 		}
 		for key, value := range info.Body {
 			if modifierOf(key) != "user" {
+				continue
+			}
+			if withID && key == "user" && sameAsShown(look(), "user", value) {
+				delete(info.Body, key) // a moderator sends back a quote as read
 				continue
 			}
 			// only a plain "user" holding the caller's own id is accepted

@@ -21,6 +21,8 @@ func Bind(app core.App, cfg *config.Config) *search.Index {
 	app.OnRecordCreate(migrations.QuotesCollection).BindFunc(stampApproval)
 	app.OnRecordUpdate(migrations.QuotesCollection).BindFunc(stampApproval)
 	app.OnRecordValidate(migrations.QuotesCollection).BindFunc(guard.RefuseControlChars)
+	app.OnRecordCreate(migrations.QuotesCollection).BindFunc(moderate)
+	app.OnRecordUpdate(migrations.QuotesCollection).BindFunc(moderate)
 
 	index := search.NewIndex(cfg.QuoteIndexRecheck)
 	bindIndex(app, index)
