@@ -95,8 +95,24 @@ func showQuote(e *core.RequestEvent, q *core.Record, withLinks bool) (quoteItem,
 	return item, nil
 }
 
-// listQuotes is GET /quote: what the collection's list rule shows the
-// caller (approved quotes and their own pending ones), newest first.
+// asAuthor narrows a rule of the quotes collection to what it allows an
+// author: the seed API's visibility and edits (SPEC section 6) are the
+// same for everyone, moderators included, who review quotes through the
+// records API. The collection's rule still applies (nil stays superusers
+// only), so a rule an admin tightens holds here too.
+func asAuthor(rule *string, author string) *string {
+	if rule == nil {
+		return nil
+	}
+	narrowed := author
+	if *rule != "" {
+		narrowed = "(" + *rule + ") && (" + author + ")"
+	}
+	return &narrowed
+}
+
+// listQuotes is GET /quote: approved quotes and the caller's own (pending
+// or rejected), newest first.
 func listQuotes(e *core.RequestEvent) error {
 	page, err := parsePage(e)
 	if err != nil {
@@ -106,7 +122,7 @@ func listQuotes(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	records, total, err := page.find(e, quotes, quotes.ListRule, nil, nil)
+	records, total, err := page.find(e, quotes, asAuthor(quotes.ListRule, migrations.QuotesAuthorViewRule), nil, nil)
 	if err != nil {
 		return err
 	}
@@ -180,8 +196,8 @@ func createQuote(e *core.RequestEvent) error {
 	return e.JSON(http.StatusCreated, item)
 }
 
-// findQuote loads the quote of the path's id when the collection's
-// view rule lets the caller see it; otherwise 404.
+// findQuote loads the quote of the path's id when the collection's view
+// rule, as an author's, lets the caller see it; otherwise 404.
 func findQuote(e *core.RequestEvent) (*core.Record, *core.RequestInfo, error) {
 	info, err := requestInfo(e)
 	if err != nil {
@@ -194,7 +210,7 @@ func findQuote(e *core.RequestEvent) (*core.Record, *core.RequestInfo, error) {
 	if err != nil {
 		return nil, nil, e.InternalServerError("", err)
 	}
-	if ok, err := e.App.CanAccessRecord(q, info, q.Collection().ViewRule); !ok {
+	if ok, err := e.App.CanAccessRecord(q, info, asAuthor(q.Collection().ViewRule, migrations.QuotesAuthorViewRule)); !ok {
 		return nil, nil, e.NotFoundError("No such quote.", err)
 	}
 	return q, info, nil
@@ -214,8 +230,9 @@ func viewQuote(e *core.RequestEvent) error {
 }
 
 // updateQuote edits the caller's pending quote: PUT /quote/{id}.
-// Another user's quote or an approved one is a 403 by the collection's
-// update rule.
+// Another user's quote or an approved one is a 403 by the author's
+// update rule, for moderators too. An edit of a rejected quote sends it
+// back to pending (the quotes' record hooks).
 func updateQuote(e *core.RequestEvent) error {
 	q, info, err := findQuote(e)
 	if err != nil {
@@ -235,7 +252,7 @@ func updateQuote(e *core.RequestEvent) error {
 	}
 	checked := *info
 	checked.Body = applied
-	if ok, _ := e.App.CanAccessRecord(q, &checked, q.Collection().UpdateRule); !ok {
+	if ok, _ := e.App.CanAccessRecord(q, &checked, asAuthor(q.Collection().UpdateRule, migrations.QuotesAuthorUpdateRule)); !ok {
 		return e.ForbiddenError("Only your own quotes can be edited, and only while they await approval.", nil)
 	}
 	if err := e.App.Save(q); err != nil {
