@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -45,18 +46,19 @@ func NewIndex(recheck time.Duration) *Index { return &Index{recheck: recheck} }
 // the index has committed.
 func (x *Index) Changed() { x.epoch.Add(1) }
 
-// Find returns up to limit approved quotes that match question, best first
-// by bm25. A question with nothing to search for finds nothing.
+// Find returns up to limit approved quotes that match question: first
+// those a board search for it lists first (see Search), then the best by
+// bm25 of its terms. A question with nothing to search for finds nothing.
 func (x *Index) Find(db dbx.Builder, question string, limit int) ([]Hit, error) {
 	terms := queryTerms(question)
-	if len(terms) == 0 || limit < 1 {
+	if (len(terms) == 0 && parts(question) == nil) || limit < 1 {
 		return nil, nil
 	}
 	s, err := x.snapshot(db)
 	if err != nil {
 		return nil, err
 	}
-	return s.find(terms, limit), nil
+	return s.findLikeBoard(question, terms, limit), nil
 }
 
 // snapshot returns a copy as new as the database's version.
@@ -122,10 +124,19 @@ type snapshot struct {
 	terms   map[string][]posting // FTS5 token → its documents, ascending
 	sorted  []string             // the tokens, sorted, for prefix terms
 	avgdl   float64              // tokens per row, all columns
+
+	grams        grams   // pieces of the compacted texts (see match.go)
+	initialGrams grams   // pieces of their initials
+	newest       []int32 // the documents, newest first
+	byEpisode    []int32 // the documents by episode (none last), then newest first
+	newestAt     []int32 // a document's place in newest
+	episodeAt    []int32 // a document's place in byEpisode
 }
 
 type doc struct {
 	hit      Hit
+	text     matchText // what a board search matches (see match.go)
+	created  string
 	tokens   int  // in content and speaker
 	approved bool // false for a row whose quote is gone or unapproved (the index is behind)
 }
@@ -140,7 +151,8 @@ func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
 	rows, err := db.NewQuery(`
 		SELECT f.content AS terms, f.speaker AS speaker_terms, COALESCE(q.id, '') AS id,
 			COALESCE(q.content, '') AS content, COALESCE(q.speaker, '') AS speaker,
-			COALESCE(q.episode, 0) AS episode, COALESCE(q.is_apply, FALSE) AS approved
+			COALESCE(q.episode, 0) AS episode, COALESCE(q.is_apply, FALSE) AS approved,
+			COALESCE(q.created, '') AS created
 		FROM ` + Table + ` f LEFT JOIN quotes q ON q.id = f.quote_id
 		ORDER BY f.rowid`).Rows()
 	if err != nil {
@@ -155,6 +167,7 @@ func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
 		Speaker      string `db:"speaker"`
 		Episode      int    `db:"episode"`
 		Approved     bool   `db:"approved"`
+		Created      string `db:"created"`
 	}
 	s := &snapshot{version: version, terms: map[string][]posting{}}
 	speakers := map[string]string{} // one copy of each speaker's name
@@ -201,6 +214,8 @@ func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
 		}
 		s.docs = append(s.docs, doc{
 			hit:      Hit{ID: r.ID, Content: r.Content, Speaker: speaker, Episode: r.Episode},
+			text:     newMatchText(r.Content, speaker),
+			created:  r.Created,
 			tokens:   n,
 			approved: r.Approved,
 		})
@@ -218,7 +233,42 @@ func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
 		s.sorted = append(s.sorted, t)
 	}
 	slices.Sort(s.sorted)
+	s.order()
 	return s, nil
+}
+
+// order fills what a board search needs beyond the ranking: the pieces of
+// each document's text and the two orders it lists documents in.
+func (s *snapshot) order() {
+	s.grams, s.initialGrams = grams{}, grams{}
+	s.newest = make([]int32, len(s.docs))
+	for i := range s.docs {
+		d := &s.docs[i]
+		s.grams.add(int32(i), d.text.text)
+		s.initialGrams.addBytes(int32(i), d.text.initials)
+		s.newest[i] = int32(i)
+	}
+	slices.SortStableFunc(s.newest, func(a, b int32) int {
+		return cmp.Or(strings.Compare(s.docs[b].created, s.docs[a].created), strings.Compare(s.docs[b].hit.ID, s.docs[a].hit.ID))
+	})
+	s.byEpisode = slices.Clone(s.newest)
+	slices.SortStableFunc(s.byEpisode, func(a, b int32) int {
+		ea, eb := s.docs[a].hit.Episode, s.docs[b].hit.Episode
+		if (ea < 1) != (eb < 1) {
+			return cmp.Compare(eb, ea) // without an episode: last
+		}
+		return cmp.Compare(ea, eb)
+	})
+	s.newestAt = places(s.newest)
+	s.episodeAt = places(s.byEpisode)
+}
+
+func places(order []int32) []int32 {
+	at := make([]int32, len(order))
+	for i, d := range order {
+		at[d] = int32(i)
+	}
+	return at
 }
 
 // tokens splits indexed text as FTS5's unicode61 tokenizer with

@@ -16,7 +16,7 @@ import (
 
 // openIndexDB is a database with the index tables as the migrations make
 // them, and a quotes table with the columns the index reads.
-func openIndexDB(t *testing.T) *dbx.DB {
+func openIndexDB(t testing.TB) *dbx.DB {
 	t.Helper()
 	db, err := dbx.Open("sqlite", filepath.Join(t.TempDir(), "data.db"))
 	if err != nil {
@@ -28,7 +28,7 @@ func openIndexDB(t *testing.T) *dbx.DB {
 		`INSERT INTO ` + Table + ` (` + Table + `, rank) VALUES ('rank', 'bm25(0.0, 1.0, 2.0)')`,
 		`CREATE TABLE ` + VersionTable + ` (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`,
 		`INSERT INTO ` + VersionTable + ` (id, version) VALUES (1, 1)`,
-		`CREATE TABLE quotes (id TEXT PRIMARY KEY, content TEXT, speaker TEXT, episode INTEGER, is_apply BOOLEAN)`,
+		`CREATE TABLE quotes (id TEXT PRIMARY KEY, content TEXT, speaker TEXT, episode INTEGER, is_apply BOOLEAN, created TEXT DEFAULT '')`,
 	} {
 		if _, err := db.NewQuery(sql).Execute(); err != nil {
 			t.Fatal(err)

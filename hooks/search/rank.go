@@ -18,6 +18,36 @@ func (s *snapshot) find(terms []term, limit int) []Hit {
 	return hits
 }
 
+// findLikeBoard returns the quotes a board search for question lists
+// first, then, when they are fewer than limit, the best of the full-text
+// ranking of its terms: a question typed as a search (여론, ㅇㄹ,
+// 아무것도책임) grounds the lines the board shows for it, and a question
+// in a sentence, which no quote contains whole, the quotes sharing its
+// rarest words.
+func (s *snapshot) findLikeBoard(question string, terms []term, limit int) []Hit {
+	var hits []Hit
+	if ps := parts(question); ps != nil {
+		for _, d := range s.byRelevance(question, ps, s.matching(ps), limit) {
+			hits = append(hits, s.docs[d].hit)
+		}
+		if len(hits) == limit {
+			return hits
+		}
+	}
+	if len(terms) == 0 {
+		return hits
+	}
+	for _, h := range s.find(terms, limit) {
+		if len(hits) == limit {
+			break
+		}
+		if !slices.ContainsFunc(hits, func(o Hit) bool { return o.ID == h.ID }) {
+			hits = append(hits, h)
+		}
+	}
+	return hits
+}
+
 // match is a term of a question and the documents it matches.
 type match struct {
 	term term
@@ -96,6 +126,24 @@ func (s *snapshot) prune(terms []term) []match {
 	return found[:kept]
 }
 
+// bm25IDF is FTS5's inverse document frequency of a term in hits of n
+// documents, never below a tiny positive number.
+func bm25IDF(n, hits float64) float64 {
+	idf := math.Log((n - hits + 0.5) / (hits + 0.5))
+	if idf <= 0 {
+		return 1e-6
+	}
+	return idf
+}
+
+// termScore is a term's bm25 in one document, with its idf (computed in
+// FTS5's order, so that the scores are equal to the last bit).
+func (s *snapshot) termScore(idf float64, p posting) float64 {
+	norm := bm25K1 * (1 - bm25B + bm25B*float64(s.docs[p.doc].tokens)/s.avgdl)
+	f := float64(p.content)*contentWeight + float64(p.speaker)*speakerWeight
+	return idf * (f * (bm25K1 + 1)) / (f + norm)
+}
+
 // scoredDoc is a document and its bm25 score (higher is better; FTS5's
 // rank is its negative).
 type scoredDoc struct {
@@ -120,11 +168,7 @@ func (s *snapshot) score(matches []match, limit int) []scoredDoc {
 	n := float64(len(s.docs))
 	idf := make([]float64, len(matches))
 	for i, m := range matches {
-		hits := float64(len(m.docs))
-		idf[i] = math.Log((n - hits + 0.5) / (hits + 0.5))
-		if idf[i] <= 0 {
-			idf[i] = 1e-6
-		}
+		idf[i] = bm25IDF(n, float64(len(m.docs)))
 	}
 	next := make([]int, len(matches)) // each list's first posting not yet merged
 	best := make([]scoredDoc, 0, min(limit, len(s.docs))+1)
@@ -138,16 +182,13 @@ func (s *snapshot) score(matches []match, limit int) []scoredDoc {
 		if d == math.MaxInt32 {
 			return best
 		}
-		norm := bm25K1 * (1 - bm25B + bm25B*float64(s.docs[d].tokens)/s.avgdl)
 		score := 0.0
 		for i, m := range matches {
 			if next[i] == len(m.docs) || m.docs[next[i]].doc != d {
 				continue
 			}
-			p := m.docs[next[i]]
+			score += s.termScore(idf[i], m.docs[next[i]])
 			next[i]++
-			f := float64(p.content)*contentWeight + float64(p.speaker)*speakerWeight
-			score += idf[i] * (f * (bm25K1 + 1)) / (f + norm)
 		}
 		// documents come in rowid order: a tie never displaces an earlier one
 		if !s.docs[d].approved || (len(best) == limit && score <= best[limit-1].score) {

@@ -4,6 +4,11 @@
 // so the query 다행 finds 다행이라고; other words are indexed whole and
 // matched by prefix. Searches rank a copy of the table in memory ([Index]).
 //
+// The quote board's search ([Index.Search]) matches as people type Korean:
+// parts of words, initial consonants (ㅇㄹ finds 여론), without regard to
+// spaces, English words; [Index.Find], which grounds the chat, lists what
+// the board lists first for a question typed as a search.
+//
 // Usage:
 //
 //	idx := search.NewIndex(time.Second) // one per database
