@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"stovebot/hooks/accounts"
+	board "stovebot/hooks/quotes"
 	"stovebot/migrations"
 )
 
@@ -163,7 +164,7 @@ func quoteFields(body *body, q *core.Record, shown *quoteItem) (applied map[stri
 }
 
 // createQuote submits a quote as the caller, pending approval:
-// POST /quote.
+// POST /quote. A line already approved is a 409 naming its quote.
 func createQuote(e *core.RequestEvent) error {
 	quotes, err := e.App.FindCachedCollectionByNameOrId(migrations.QuotesCollection)
 	if err != nil {
@@ -181,6 +182,13 @@ func createQuote(e *core.RequestEvent) error {
 		return err
 	}
 	applied["user"] = e.Auth.Id
+	same, err := board.DuplicateOf(e.App, q.GetString("content"))
+	if err != nil {
+		return e.InternalServerError("Failed to compare the quote with the board.", err)
+	}
+	if same != "" {
+		return board.DuplicateError(same)
+	}
 
 	err = createChecked(e, q, applied)
 	if errors.Is(err, errRuleRefused) {

@@ -23,6 +23,7 @@ func Bind(app core.App, cfg *config.Config) *search.Index {
 	app.OnRecordValidate(migrations.QuotesCollection).BindFunc(guard.RefuseControlChars)
 	app.OnRecordCreate(migrations.QuotesCollection).BindFunc(moderate)
 	app.OnRecordUpdate(migrations.QuotesCollection).BindFunc(moderate)
+	app.OnRecordCreateRequest(migrations.QuotesCollection).BindFunc(refuseDuplicate)
 
 	index := search.NewIndex(cfg.QuoteIndexRecheck)
 	bindIndex(app, index)
