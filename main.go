@@ -61,6 +61,7 @@ func main() {
 		certs.NewServeCommand(app),
 		cmd.NewSuperuserCommand(app),
 		stovecmd.NewQuotesCommand(app),
+		stovecmd.NewUsersCommand(app),
 		stovecmd.NewUsageCommand(app, &cfg),
 		stovecmd.NewDoctorCommand(app, &cfg),
 	)

@@ -1,6 +1,6 @@
 // Package cmd holds stovebot's admin commands: quotes (import, export,
-// approve), usage and doctor. Each works on the data directory, with or
-// without a running server.
+// approve), users (moderator), usage and doctor. Each works on the data
+// directory, with or without a running server.
 package cmd
 
 import (
