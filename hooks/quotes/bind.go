@@ -28,5 +28,6 @@ func Bind(app core.App, cfg *config.Config) *search.Index {
 	index := search.NewIndex(cfg.QuoteIndexRecheck)
 	bindIndex(app, index)
 	bindSearch(app, index)
+	bindToday(app, cfg)
 	return index
 }
