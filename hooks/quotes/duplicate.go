@@ -1,9 +1,12 @@
 package quotes
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -14,20 +17,28 @@ import (
 
 // DuplicateOf returns the id of an approved quote whose content is content
 // but for spacing, punctuation and letter case, or "" when there is none.
-// It reads every approved line: a suggestion is rare next to a search,
-// and 10,000 lines are read in a few milliseconds.
+// SQL narrows the approved quotes to those holding a few of the line's
+// letters; their keys are then compared.
 func DuplicateOf(app core.App, content string) (string, error) {
 	key := lineKey(content)
 	if key == "" {
 		return "", nil
 	}
+	query := app.DB().Select("id", "content").From(migrations.QuotesCollection).
+		Where(dbx.HashExp{"is_apply": true}).OrderBy("created", "id")
+	for i, r := range sieve(key) {
+		name := fmt.Sprintf("sieve%d", i)
+		if r < utf8.RuneSelf { // LIKE ignores the case of ASCII letters
+			query.AndWhere(dbx.NewExp("[[content]] LIKE {:"+name+"}", dbx.Params{name: "%" + string(r) + "%"}))
+		} else {
+			query.AndWhere(dbx.NewExp("instr([[content]], {:"+name+"}) > 0", dbx.Params{name: string(r)}))
+		}
+	}
 	var rows []struct {
 		ID      string `db:"id"`
 		Content string `db:"content"`
 	}
-	err := app.DB().Select("id", "content").From(migrations.QuotesCollection).
-		Where(dbx.HashExp{"is_apply": true}).OrderBy("created", "id").All(&rows)
-	if err != nil {
+	if err := query.All(&rows); err != nil {
 		return "", err
 	}
 	for _, r := range rows {
@@ -36,6 +47,24 @@ func DuplicateOf(app core.App, content string) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// sieve returns up to three letters of key that every content of that key
+// holds as they are, or in another case of an ASCII letter: letters
+// without case (Hangul, Han, digits) first, as they are the rarer.
+func sieve(key string) []rune {
+	var caseless, ascii []rune
+	for _, r := range key {
+		switch {
+		case slices.Contains(caseless, r) || slices.Contains(ascii, r):
+		case r < utf8.RuneSelf:
+			ascii = append(ascii, r)
+		case unicode.ToUpper(r) == r && unicode.ToTitle(r) == r && !unicode.IsLower(r):
+			caseless = append(caseless, r)
+		}
+	}
+	picked := append(caseless, ascii...)
+	return picked[:min(len(picked), 3)]
 }
 
 // DuplicateError is the answer to a suggestion of a line already approved

@@ -91,6 +91,8 @@ func TestDuplicateOfNamesTheApprovedQuote(t *testing.T) {
 	defer app.Cleanup()
 	approved := hookstest.AddQuote(t, app, "핑계 대지 마세요. 결과로 말하세요.", "백승수", 1, true, "")
 	hookstest.AddQuote(t, app, "야구는 선수가 하는 겁니다.", "이세영", 5, false, "")
+	english := hookstest.AddQuote(t, app, "We are NOT a losing team.", "", 0, true, "")
+	cyrillic := hookstest.AddQuote(t, app, "Привет, Мир 2019!", "", 0, true, "")
 	scenarios := []struct {
 		content string
 		want    string
@@ -101,6 +103,10 @@ func TestDuplicateOfNamesTheApprovedQuote(t *testing.T) {
 		{"핑계 대지 마세요", ""},
 		{"야구는 선수가 하는 겁니다.", ""}, // pending: not on the board
 		{"...", ""},
+		{"we are not a LOSING team", english.Id},
+		{"we are not a winning team", ""},
+		{"ПРИВЕТ мир 2019", cyrillic.Id},
+		{"привет мир 2020", ""},
 	}
 	for _, s := range scenarios {
 		got, err := quotes.DuplicateOf(app, s.content)
