@@ -29,5 +29,6 @@ func Bind(app core.App, cfg *config.Config) *search.Index {
 	bindIndex(app, index)
 	bindSearch(app, index)
 	bindToday(app, cfg)
+	bindPage(app)
 	return index
 }
