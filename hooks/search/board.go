@@ -132,13 +132,18 @@ func (s *snapshot) page(b Board, order []int32) BoardPage {
 }
 
 func (s *snapshot) speakers(set []int32) []SpeakerCount {
-	counts := map[string]int{}
+	counts := make([]int, len(s.speakerNames))
 	for _, d := range set {
-		if sp := s.docs[d].hit.Speaker; sp != "" {
-			counts[sp]++
+		counts[s.docs[d].speaker]++
+	}
+	out := make([]SpeakerCount, 0, 8)
+	for i, n := range counts {
+		if n > 0 && s.speakerNames[i] != "" {
+			out = append(out, SpeakerCount{s.speakerNames[i], n})
 		}
 	}
-	return sortedSpeakers(counts)
+	sortSpeakers(out)
+	return out
 }
 
 func sortedSpeakers(counts map[string]int) []SpeakerCount {
@@ -146,10 +151,15 @@ func sortedSpeakers(counts map[string]int) []SpeakerCount {
 	for name, n := range counts {
 		out = append(out, SpeakerCount{name, n})
 	}
+	sortSpeakers(out)
+	return out
+}
+
+// sortSpeakers puts the speakers with the most quotes first, then by name.
+func sortSpeakers(out []SpeakerCount) {
 	slices.SortFunc(out, func(a, c SpeakerCount) int {
 		return cmp.Or(cmp.Compare(c.Count, a.Count), cmp.Compare(a.Name, c.Name))
 	})
-	return out
 }
 
 // first returns the k documents of set with the lowest keys, in order,
@@ -204,6 +214,9 @@ func (s *snapshot) relevance(query string, ps []part, set []int32) []float64 {
 	}
 	n := float64(len(s.docs))
 	for _, t := range queryTerms(query) {
+		if t.prefix && containsCJK(t.text) {
+			continue // a one syllable is in most matches anyway, and its prefix costs a merge of many lists
+		}
 		l := s.postings(t)
 		if len(l) == 0 {
 			continue
@@ -226,8 +239,9 @@ func (s *snapshot) relevance(query string, ps []part, set []int32) []float64 {
 		if !p.consonant {
 			continue
 		}
+		spaced := " " + p.text
 		for i, d := range set {
-			if s.docs[d].text.startsWord(p) {
+			if s.docs[d].text.startsWord(spaced) {
 				key[i]--
 			}
 		}

@@ -5,10 +5,27 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/pocketbase/dbx"
 )
 
-// benchDB is 10,000 approved quotes of made-up Korean and English words.
+// benchDB is an index of 10,000 approved quotes of made-up Korean and
+// English words, and a way to run with its snapshot.
 func benchDB(b *testing.B) (*Index, func(func(*snapshot))) {
+	b.Helper()
+	db := benchData(b)
+	idx := NewIndex(1 << 62)
+	return idx, func(f func(*snapshot)) {
+		s, err := idx.snapshot(db)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f(s)
+	}
+}
+
+// benchData is a database of 10,000 approved quotes, indexed.
+func benchData(b *testing.B) *dbx.DB {
 	b.Helper()
 	db := openIndexDB(b)
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -46,19 +63,12 @@ func benchDB(b *testing.B) (*Index, func(func(*snapshot))) {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	idx := NewIndex(1 << 62)
-	return idx, func(f func(*snapshot)) {
-		s, err := idx.snapshot(db)
-		if err != nil {
-			b.Fatal(err)
-		}
-		f(s)
-	}
+	return db
 }
 
 func BenchmarkBoardSearch(b *testing.B) {
 	_, with := benchDB(b)
-	for _, q := range []string{"", "ㅇㄹ", "ㅂㅅㅅ", "ㄱㄴㄷ", "다행", "가나", "가나다라", "team", "winning 가", "아무것도책임"} {
+	for _, q := range []string{"", "ㅇ", "가", "ㅇㄹ", "ㅂㅅㅅ", "ㄱㄴㄷ", "다행", "가나", "가나다라", "team", "winning 가", "아무것도책임"} {
 		b.Run(q, func(b *testing.B) {
 			with(func(s *snapshot) {
 				sort := SortNewest
@@ -84,5 +94,16 @@ func BenchmarkFind(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkLoadSnapshot is the cost of loading 10,000 quotes into memory,
+// which a search pays once after each write.
+func BenchmarkLoadSnapshot(b *testing.B) {
+	db := benchData(b)
+	for b.Loop() {
+		if _, err := loadSnapshot(db, 1); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -125,20 +125,22 @@ type snapshot struct {
 	sorted  []string             // the tokens, sorted, for prefix terms
 	avgdl   float64              // tokens per row, all columns
 
-	grams        grams   // pieces of the compacted texts (see match.go)
-	initialGrams grams   // pieces of their initials
-	newest       []int32 // the documents, newest first
-	byEpisode    []int32 // the documents by episode (none last), then newest first
-	newestAt     []int32 // a document's place in newest
-	episodeAt    []int32 // a document's place in byEpisode
+	speakerNames []string // each speaker once, by doc.speaker
+	grams        grams    // pieces of the compacted texts (see match.go)
+	initialGrams grams    // pieces of their initials
+	newest       []int32  // the documents, newest first
+	byEpisode    []int32  // the documents by episode (none last), then newest first
+	newestAt     []int32  // a document's place in newest
+	episodeAt    []int32  // a document's place in byEpisode
 }
 
 type doc struct {
 	hit      Hit
 	text     matchText // what a board search matches (see match.go)
 	created  string
-	tokens   int  // in content and speaker
-	approved bool // false for a row whose quote is gone or unapproved (the index is behind)
+	speaker  int32 // the place of hit.Speaker in snapshot.speakerNames
+	tokens   int   // in content and speaker
+	approved bool  // false for a row whose quote is gone or unapproved (the index is behind)
 }
 
 // posting is one document of a token, with its occurrences per column.
@@ -170,8 +172,8 @@ func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
 		Created      string `db:"created"`
 	}
 	s := &snapshot{version: version, terms: map[string][]posting{}}
-	speakers := map[string]string{} // one copy of each speaker's name
-	row := map[string]int{}         // a row's tokens, to their place in counts
+	speakers := map[string]int32{} // each speaker's place in s.speakerNames
+	row := map[string]int{}        // a row's tokens, to their place in counts
 	var counts []posting
 	total := 0
 	for rows.Next() {
@@ -207,15 +209,18 @@ func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
 			}
 			s.terms[tok] = append(l, counts[at]) // rows come in order: lists stay sorted
 		}
-		speaker, ok := speakers[r.Speaker]
+		at, ok := speakers[r.Speaker]
 		if !ok {
-			speaker = r.Speaker
-			speakers[speaker] = speaker
+			at = int32(len(s.speakerNames))
+			speakers[r.Speaker] = at
+			s.speakerNames = append(s.speakerNames, r.Speaker)
 		}
+		speaker := s.speakerNames[at] // one copy of each speaker's name
 		s.docs = append(s.docs, doc{
 			hit:      Hit{ID: r.ID, Content: r.Content, Speaker: speaker, Episode: r.Episode},
 			text:     newMatchText(r.Content, speaker),
 			created:  r.Created,
+			speaker:  at,
 			tokens:   n,
 			approved: r.Approved,
 		})
