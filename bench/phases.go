@@ -146,6 +146,9 @@ func readFigures(t *table, smallSrv, bigSrv *server, small smallData, big bigDat
 		p := lat[i].pct(.5)
 		t.check("history page 1 of 20, "+name+": p50", ms(p), "≤ 3 ms", msOf(p) <= 3)
 	}
+	if err := boardFigures(t, bigSrv); err != nil {
+		return err
+	}
 	return bigSrv.stop()
 }
 
