@@ -111,12 +111,26 @@ type matchText struct {
 
 func newMatchText(content, speaker string) matchText {
 	c, s := compact(content), compact(speaker)
-	var w strings.Builder
-	for _, f := range strings.Fields(content + " " + speaker) {
-		w.WriteByte(' ')
-		w.WriteString(initialsOf(compact(f)))
+	// the words' initials in one pass: a word starts after a space, and
+	// is compacted as a whole text is (only letters and numbers, whose
+	// codes do not change with case)
+	w := make([]byte, 0, (len(content)+len(speaker))/2)
+	for _, text := range []string{content, speaker} {
+		start := true
+		for _, r := range text {
+			switch {
+			case unicode.IsSpace(r):
+				start = true
+			case unicode.IsLetter(r) || unicode.IsNumber(r):
+				if start {
+					w = append(w, ' ')
+					start = false
+				}
+				w = append(w, code(r))
+			}
+		}
 	}
-	return matchText{text: c + "|" + s, initials: initialsOf(c) + "|" + initialsOf(s), words: w.String()}
+	return matchText{text: c + "|" + s, initials: initialsOf(c) + "|" + initialsOf(s), words: string(w)}
 }
 
 func (m *matchText) has(p part) bool {
