@@ -206,12 +206,12 @@ func (p part) pieces() []uint64 {
 func (s *snapshot) candidates(ps []part) []int32 {
 	var lists [][]int32
 	for _, p := range ps {
-		g := s.grams
+		g := &s.grams
 		if p.consonant {
-			g = s.initialGrams
+			g = &s.initialGrams
 		}
 		for _, piece := range p.pieces() {
-			l := g[piece]
+			l := g.get(piece)
 			if len(l) == 0 {
 				return nil // a piece no quote has: nothing matches
 			}
@@ -285,4 +285,35 @@ func (g grams) addBytes(d int32, initials string) {
 			g.put(gram(rune(c), rune(initials[i+1])), d)
 		}
 	}
+}
+
+// packed is grams once loaded: every list in one slice, and each key's
+// place and length in it, which holds the lists in a third of the memory
+// of a map of slices with the room their appends left.
+type packed struct {
+	at   map[uint64]uint64 // key → offset<<32 | length
+	docs []int32
+}
+
+func pack(g grams) packed {
+	n := 0
+	for _, l := range g {
+		n += len(l)
+	}
+	p := packed{at: make(map[uint64]uint64, len(g)), docs: make([]int32, 0, n)}
+	for k, l := range g {
+		p.at[k] = uint64(len(p.docs))<<32 | uint64(len(l))
+		p.docs = append(p.docs, l...)
+	}
+	return p
+}
+
+// get is the documents of a piece, ascending.
+func (p *packed) get(key uint64) []int32 {
+	v, ok := p.at[key]
+	if !ok {
+		return nil
+	}
+	off, n := v>>32, v&(1<<32-1)
+	return p.docs[off : off+n : off+n]
 }

@@ -126,8 +126,8 @@ type snapshot struct {
 	avgdl   float64              // tokens per row, all columns
 
 	speakerNames []string // each speaker once, by doc.speaker
-	grams        grams    // pieces of the compacted texts (see match.go)
-	initialGrams grams    // pieces of their initials
+	grams        packed   // pieces of the compacted texts (see match.go)
+	initialGrams packed   // pieces of their initials
 	newest       []int32  // the documents, newest first
 	byEpisode    []int32  // the documents by episode (none last), then newest first
 	newestAt     []int32  // a document's place in newest
@@ -245,14 +245,15 @@ func loadSnapshot(db dbx.Builder, version int64) (*snapshot, error) {
 // order fills what a board search needs beyond the ranking: the pieces of
 // each document's text and the two orders it lists documents in.
 func (s *snapshot) order() {
-	s.grams, s.initialGrams = grams{}, grams{}
+	text, initials := grams{}, grams{}
 	s.newest = make([]int32, len(s.docs))
 	for i := range s.docs {
 		d := &s.docs[i]
-		s.grams.add(int32(i), d.text.text)
-		s.initialGrams.addBytes(int32(i), d.text.initials)
+		text.add(int32(i), d.text.text)
+		initials.addBytes(int32(i), d.text.initials)
 		s.newest[i] = int32(i)
 	}
+	s.grams, s.initialGrams = pack(text), pack(initials)
 	slices.SortStableFunc(s.newest, func(a, b int32) int {
 		return cmp.Or(strings.Compare(s.docs[b].created, s.docs[a].created), strings.Compare(s.docs[b].hit.ID, s.docs[a].hit.ID))
 	})
