@@ -26,23 +26,23 @@ func TestModeratorFlagIsForSuperusers(t *testing.T) {
 	}
 	batched := []tests.ApiScenario{
 		hookstest.Moderated(hookstest.AsOwner, false, tests.ApiScenario{Name: "a user makes themself a moderator in a batch",
-			Body: batchOf("PATCH", owner, `{"moderator":true}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
+			Body: hookstest.BatchOf("PATCH", owner, `{"moderator":true}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
 			AfterTestFunc: flag(hookstest.OwnerID, "false")}),
 		hookstest.Moderated(hookstest.AsGuest, false, tests.ApiScenario{Name: "a guest signs up as a moderator in a batch",
-			Body:           batchOf("POST", users, `{"email":"new@example.com","password":"password123","passwordConfirm":"password123","moderator":true}`),
+			Body:           hookstest.BatchOf("POST", users, `{"email":"new@example.com","password":"password123","passwordConfirm":"password123","moderator":true}`),
 			ExpectedStatus: 400, ExpectedContent: refusedCreate,
 			AfterTestFunc: hookstest.DBCount(migrations.UsersCollection, 3)}),
 		hookstest.Moderated(hookstest.AsGuest, true, tests.ApiScenario{Name: "a moderator steps down in a batch",
-			Body: batchOf("PATCH", moderator, `{"moderator":false}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
+			Body: hookstest.BatchOf("PATCH", moderator, `{"moderator":false}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
 			AfterTestFunc: flag(hookstest.ModeratorID, "true")}),
 		hookstest.Moderated(hookstest.AsSuperuser, false, tests.ApiScenario{Name: "a superuser makes a moderator in a batch",
-			Body: batchOf("PATCH", owner, `{"moderator":true}`), ExpectedStatus: 200,
+			Body: hookstest.BatchOf("PATCH", owner, `{"moderator":true}`), ExpectedStatus: 200,
 			ExpectedContent: []string{`"status":200`, `"moderator":true`},
 			AfterTestFunc:   flag(hookstest.OwnerID, "true")}),
 	}
 	for _, s := range batched {
 		s.Method, s.URL = http.MethodPost, "/api/batch"
-		s = withBatch(s)
+		s = hookstest.WithBatch(s)
 		s.Test(t)
 	}
 

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"stovebot/hooks/hookstest"
-	"stovebot/migrations"
 )
 
 // A user's realtime subscription to users hears of their own record only.
@@ -15,19 +14,12 @@ func TestUsersRealtime(t *testing.T) {
 	defer app.Cleanup()
 	hookstest.SeedAccess(t, app)
 	srv := hookstest.StartServer(t, app)
-	token := func(id string) string {
-		u, err := app.FindRecordById(migrations.UsersCollection, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hookstest.Token(t, u)
-	}
 	su := hookstest.NewSuperuser(t, app)
 	// approved quotes too, so that one last quote shows that nothing else came before it
 	topics := []string{"users/*", "quotes/*"}
 	guest := hookstest.Subscribe(t, srv.URL, "guest", "", topics...)
-	owner := hookstest.Subscribe(t, srv.URL, "owner", token(hookstest.OwnerID), topics...)
-	other := hookstest.Subscribe(t, srv.URL, "another user", token(hookstest.OtherID), topics...)
+	owner := hookstest.Subscribe(t, srv.URL, "owner", hookstest.UserToken(t, app, hookstest.OwnerID), topics...)
+	other := hookstest.Subscribe(t, srv.URL, "another user", hookstest.UserToken(t, app, hookstest.OtherID), topics...)
 
 	limit := func(id, body string) {
 		t.Helper()

@@ -19,28 +19,12 @@ import (
 // there. These tests go through the batch API and ask the rules directly,
 // on the rules the collection holds.
 
-// withBatch makes s's app accept batch requests, as an admin may set it.
-func withBatch(s tests.ApiScenario) tests.ApiScenario {
-	newApp := s.TestAppFactory
-	s.TestAppFactory = func(t testing.TB) *tests.TestApp {
-		app := newApp(t)
-		app.Settings().Batch.Enabled = true
-		app.Settings().Batch.MaxRequests = 10
-		return app
-	}
-	return s
-}
-
-func batchOf(method, url, body string) *strings.Reader {
-	return hookstest.JSONBody(`{"requests":[{"method":"` + method + `","url":"` + url + `","body":` + body + `}]}`)
-}
-
 func TestUsersBatchCannotSetAdminFields(t *testing.T) {
 	t.Parallel()
 	const users = "/api/collections/users/records"
 	owner := users + "/" + hookstest.OwnerID
 	signUp := func(extra string) *strings.Reader {
-		return batchOf("POST", users, `{"email":"new@example.com","password":"password123","passwordConfirm":"password123"`+extra+`}`)
+		return hookstest.BatchOf("POST", users, `{"email":"new@example.com","password":"password123","passwordConfirm":"password123"`+extra+`}`)
 	}
 	// the batch fails with the refused request's own answer: a create
 	// refused by its rule is a 400 without field errors, an update a 404
@@ -62,12 +46,12 @@ func TestUsersBatchCannotSetAdminFields(t *testing.T) {
 			ExpectedContent: []string{`"status":200`, `"nickname":"new"`},
 			AfterTestFunc:   hookstest.DBCount(migrations.UsersCollection, 3)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner changes their nickname",
-			Body:            batchOf("PATCH", owner, `{"nickname":"batched"}`),
+			Body:            hookstest.BatchOf("PATCH", owner, `{"nickname":"batched"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":200`, `"nickname":"batched"`},
 			AfterTestFunc:   hookstest.DBField(migrations.UsersCollection, hookstest.OwnerID, "nickname", "batched")}),
 		hookstest.SignedInAs(hookstest.AsSuperuser, tests.ApiScenario{Name: "superuser raises a daily_limit",
-			Body:            batchOf("PATCH", owner, `{"daily_limit":50}`),
+			Body:            hookstest.BatchOf("PATCH", owner, `{"daily_limit":50}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":200`, `"daily_limit":50`},
 			AfterTestFunc:   hookstest.DBField(migrations.UsersCollection, hookstest.OwnerID, "daily_limit", "50")}),
@@ -94,28 +78,28 @@ func TestUsersBatchCannotSetAdminFields(t *testing.T) {
 			Body: signUp(`,"last_login":"2020-01-01 00:00:00.000Z"`), ExpectedStatus: 400, ExpectedContent: refusedCreate,
 			AfterTestFunc: hookstest.DBCount(migrations.UsersCollection, 2)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner raises their daily_limit",
-			Body: batchOf("PATCH", owner, `{"daily_limit":1000}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
+			Body: hookstest.BatchOf("PATCH", owner, `{"daily_limit":1000}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
 			AfterTestFunc: unchanged}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner raises their daily_limit with a modifier",
-			Body: batchOf("PATCH", owner, `{"daily_limit+":1000}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
+			Body: hookstest.BatchOf("PATCH", owner, `{"daily_limit+":1000}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
 			AfterTestFunc: unchanged}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner unblocks themself",
-			Body: batchOf("PATCH", owner, `{"blocked":false}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
+			Body: hookstest.BatchOf("PATCH", owner, `{"blocked":false}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
 			AfterTestFunc: unchanged}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner sets their ip_address",
-			Body: batchOf("PATCH", owner, `{"ip_address":"198.51.100.1"}`), ExpectedStatus: 200, ExpectedContent: []string{`"status":200`},
+			Body: hookstest.BatchOf("PATCH", owner, `{"ip_address":"198.51.100.1"}`), ExpectedStatus: 200, ExpectedContent: []string{`"status":200`},
 			NotExpectedContent: []string{"198.51.100.1"},
 			AfterTestFunc:      unchanged}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner sets their last_login",
-			Body: batchOf("PATCH", owner, `{"last_login":"2020-01-01 00:00:00.000Z"}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
+			Body: hookstest.BatchOf("PATCH", owner, `{"last_login":"2020-01-01 00:00:00.000Z"}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
 			AfterTestFunc: unchanged}),
 		hookstest.SignedInAs(hookstest.AsOther, tests.ApiScenario{Name: "another user renames the owner",
-			Body: batchOf("PATCH", owner, `{"nickname":"renamed"}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
+			Body: hookstest.BatchOf("PATCH", owner, `{"nickname":"renamed"}`), ExpectedStatus: 400, ExpectedContent: refusedUpdate,
 			AfterTestFunc: unchanged}),
 	}
 	for _, s := range scenarios {
 		s.Method, s.URL = http.MethodPost, "/api/batch"
-		s = withBatch(s)
+		s = hookstest.WithBatch(s)
 		s.Test(t)
 	}
 }

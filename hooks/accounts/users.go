@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 	"golang.org/x/crypto/bcrypt"
 
+	"stovebot/hooks/store"
 	"stovebot/migrations"
 )
 
@@ -122,11 +123,7 @@ func MarkSignIn(app core.App, user *core.Record, now types.DateTime, ip string) 
 // quotes stay, with user cleared by PocketBase because the relation is
 // optional.
 func releaseUserData(e *core.RecordEvent) error {
-	// PocketBase fires the after-delete events with e.App once this hook
-	// returns: give it back the app it had, not the committed transaction
-	app := e.App
-	defer func() { e.App = app }()
-	return app.RunInTransaction(func(txApp core.App) error {
+	return store.InTransaction(e, func(txApp core.App) error {
 		pending, err := txApp.FindAllRecords(migrations.QuotesCollection, dbx.HashExp{"user": e.Record.Id, "is_apply": false})
 		if err != nil {
 			return err
@@ -136,12 +133,9 @@ func releaseUserData(e *core.RecordEvent) error {
 				return err
 			}
 		}
-		if _, err := txApp.DB().Delete(migrations.UsageTable, dbx.HashExp{"user": e.Record.Id}).Execute(); err != nil {
-			return err
-		}
-		e.App = txApp
-		return e.Next()
-	})
+		_, err = txApp.DB().Delete(migrations.UsageTable, dbx.HashExp{"user": e.Record.Id}).Execute()
+		return err
+	}, nil)
 }
 
 func truncateRunes(s string, n int) string {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"stovebot/hooks/store"
 	"stovebot/migrations"
 )
 
@@ -16,15 +17,7 @@ func deleteAnswerWithQuestion(e *core.RecordEvent) error {
 	if replyID == "" {
 		return e.Next()
 	}
-	// PocketBase fires the after-delete events with e.App once this hook
-	// returns: give it back the app it had, not the committed transaction
-	app := e.App
-	defer func() { e.App = app }()
-	return app.RunInTransaction(func(txApp core.App) error {
-		e.App = txApp
-		if err := e.Next(); err != nil {
-			return err
-		}
+	return store.InTransaction(e, nil, func(txApp core.App) error {
 		reply, err := txApp.FindRecordById(migrations.ChatsCollection, replyID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // already gone, e.g. deleted on its own

@@ -110,10 +110,7 @@ func (s *Service) internalError(acc *accepted, g *generation) {
 		return
 	}
 	g.err = router.NewInternalServerError("Something went wrong on our side.", nil)
-	g.quota = acc.quota
-	if q, err := quota.Status(s.app.DB(), s.cfg, acc.user, s.cfg.Now()); err == nil {
-		g.quota = q
-	}
+	g.quota = s.quotaNow(acc)
 }
 
 func (s *Service) generate(acc *accepted, g *generation) {
@@ -232,8 +229,14 @@ func (s *Service) fail(acc *accepted, g *generation, partial string, cause error
 		w.announce(s.app)
 	}
 	g.err = router.NewApiError(status, message, nil)
-	g.quota = acc.quota
+	g.quota = s.quotaNow(acc)
+}
+
+// quotaNow is acc's user's quota as it now stands (after a refund), or the
+// quota at acc's count when it cannot be read.
+func (s *Service) quotaNow(acc *accepted) quota.Quota {
 	if q, err := quota.Status(s.app.DB(), s.cfg, acc.user, s.cfg.Now()); err == nil {
-		g.quota = q
+		return q
 	}
+	return acc.quota
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"stovebot/hooks/hookstest"
-	"stovebot/migrations"
 )
 
 // The chats that the server writes with plain SQL reach their owner's
@@ -18,14 +17,7 @@ func TestChatsRealtime(t *testing.T) {
 	defer app.Cleanup()
 	hookstest.SeedAccess(t, app)
 	srv := hookstest.StartServer(t, app)
-	token := func(id string) string {
-		u, err := app.FindRecordById(migrations.UsersCollection, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hookstest.Token(t, u)
-	}
-	ownerToken, otherToken := token(hookstest.OwnerID), token(hookstest.OtherID)
+	ownerToken, otherToken := hookstest.UserToken(t, app, hookstest.OwnerID), hookstest.UserToken(t, app, hookstest.OtherID)
 	su := hookstest.NewSuperuser(t, app)
 
 	// every subscriber also hears the approved quotes, so that one last

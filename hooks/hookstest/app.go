@@ -293,3 +293,13 @@ type Clock struct {
 func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 
 func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+// UserToken returns a fresh auth token of the user id of app.
+func UserToken(t testing.TB, app core.App, id string) string {
+	t.Helper()
+	u, err := app.FindRecordById(migrations.UsersCollection, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Token(t, u)
+}

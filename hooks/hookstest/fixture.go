@@ -80,39 +80,20 @@ func hash(password string) string {
 // password123.
 func SeedAccess(t testing.TB, app core.App) {
 	t.Helper()
-	save := func(collection, id string, fields map[string]any) *core.Record {
-		t.Helper()
-		c, err := app.FindCollectionByNameOrId(collection)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := core.NewRecord(c)
-		r.Id = id
-		for k, v := range fields {
-			r.Set(k, v)
-		}
-		if c.IsAuth() {
-			r.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: PasswordHash()})
-		}
-		if err := app.Save(r); err != nil {
-			t.Fatalf("seeding %s %s: %v", collection, id, err)
-		}
-		return r
-	}
-	save(migrations.UsersCollection, OwnerID, map[string]any{"email": "owner@example.com", "nickname": OwnerNick,
+	seed(t, app, migrations.UsersCollection, OwnerID, map[string]any{"email": "owner@example.com", "nickname": OwnerNick,
 		"ip_address": OwnerIP, "last_login": "2026-11-01 10:00:00.000Z"})
-	save(migrations.UsersCollection, OtherID, map[string]any{"email": "other@example.com", "nickname": OtherNick,
+	seed(t, app, migrations.UsersCollection, OtherID, map[string]any{"email": "other@example.com", "nickname": OtherNick,
 		"ip_address": OtherIP, "last_login": "2026-11-02 10:00:00.000Z"})
 
-	save(migrations.ChatsCollection, OwnerAnswerID, map[string]any{"user": OwnerID, "role": "assistant", "content": OwnerAnswer, "status": "done"})
-	save(migrations.ChatsCollection, OwnerQuestionID, map[string]any{"user": OwnerID, "role": "user", "content": OwnerQuestion,
+	seed(t, app, migrations.ChatsCollection, OwnerAnswerID, map[string]any{"user": OwnerID, "role": "assistant", "content": OwnerAnswer, "status": "done"})
+	seed(t, app, migrations.ChatsCollection, OwnerQuestionID, map[string]any{"user": OwnerID, "role": "user", "content": OwnerQuestion,
 		"status": "done", "reply": OwnerAnswerID})
-	save(migrations.ChatsCollection, OtherChatID, map[string]any{"user": OtherID, "role": "user", "content": OtherChat, "status": "done"})
+	seed(t, app, migrations.ChatsCollection, OtherChatID, map[string]any{"user": OtherID, "role": "user", "content": OtherChat, "status": "done"})
 
-	save(migrations.QuotesCollection, OwnerPendingID, map[string]any{"user": OwnerID, "content": OwnerPending})
-	save(migrations.QuotesCollection, OwnerApprovedID, map[string]any{"user": OwnerID, "content": OwnerApproved, "is_apply": true})
-	save(migrations.QuotesCollection, OtherPendingID, map[string]any{"user": OtherID, "content": OtherPending, "speaker": "권경민"})
-	save(migrations.QuotesCollection, OtherApprovedID, map[string]any{"user": OtherID, "content": OtherApproved, "is_apply": true})
+	seed(t, app, migrations.QuotesCollection, OwnerPendingID, map[string]any{"user": OwnerID, "content": OwnerPending})
+	seed(t, app, migrations.QuotesCollection, OwnerApprovedID, map[string]any{"user": OwnerID, "content": OwnerApproved, "is_apply": true})
+	seed(t, app, migrations.QuotesCollection, OtherPendingID, map[string]any{"user": OtherID, "content": OtherPending, "speaker": "권경민"})
+	seed(t, app, migrations.QuotesCollection, OtherApprovedID, map[string]any{"user": OtherID, "content": OtherApproved, "is_apply": true})
 }
 
 // SignedInAs completes s to run on a fresh app with the access fixture, signed in
@@ -258,4 +239,26 @@ func DBStampedNow(id string) func(testing.TB, *tests.TestApp, *http.Response) {
 			t.Fatalf("expected applied_at within the last minute, got %s", AppliedAt(t, app, id))
 		}
 	}
+}
+
+// seed saves a fixture record of collection with a fixed id; an auth
+// record gets the password password123 (PasswordHash).
+func seed(t testing.TB, app core.App, collection, id string, fields map[string]any) *core.Record {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId(collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Id = id
+	for k, v := range fields {
+		r.Set(k, v)
+	}
+	if c.IsAuth() {
+		r.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: PasswordHash()})
+	}
+	if err := app.Save(r); err != nil {
+		t.Fatalf("seeding %s %s: %v", collection, id, err)
+	}
+	return r
 }

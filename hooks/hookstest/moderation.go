@@ -24,26 +24,8 @@ const (
 // fixture; the moderator's password is password123.
 func SeedModeration(t testing.TB, app core.App) {
 	t.Helper()
-	save := func(collection, id string, fields map[string]any) {
-		t.Helper()
-		c, err := app.FindCollectionByNameOrId(collection)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := core.NewRecord(c)
-		r.Id = id
-		for k, v := range fields {
-			r.Set(k, v)
-		}
-		if c.IsAuth() {
-			r.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: PasswordHash()})
-		}
-		if err := app.Save(r); err != nil {
-			t.Fatalf("seeding %s %s: %v", collection, id, err)
-		}
-	}
-	save(migrations.UsersCollection, ModeratorID, map[string]any{"email": ModeratorEmail, "nickname": "moderatornick", "moderator": true})
-	save(migrations.QuotesCollection, OwnerRejectedID, map[string]any{"user": OwnerID, "content": OwnerRejected, "rejected_reason": RejectedReason})
+	seed(t, app, migrations.UsersCollection, ModeratorID, map[string]any{"email": ModeratorEmail, "nickname": "moderatornick", "moderator": true})
+	seed(t, app, migrations.QuotesCollection, OwnerRejectedID, map[string]any{"user": OwnerID, "content": OwnerRejected, "rejected_reason": RejectedReason})
 }
 
 // Moderated completes s to run on a fresh app with the access and the

@@ -159,3 +159,27 @@ func Event(t testing.TB, events []RealtimeEvent, want string) RealtimeEvent {
 	t.Fatalf("expected %q among %v", want, events)
 	return RealtimeEvent{}
 }
+
+// ExpectAll waits until each of subs has received `topic action id`, in
+// order after what it received before, and returns what they received.
+func ExpectAll(t testing.TB, subs []*Subscriber, topic, action, id string) []RealtimeEvent {
+	t.Helper()
+	var got []RealtimeEvent
+	for _, s := range subs {
+		got = append(got, s.Expect(t, topic+" "+action+" "+id)...)
+	}
+	return got
+}
+
+// Send sends a JSON request that must succeed (200 or 204) and returns the
+// id of the record it answered with, if any.
+func Send(t testing.TB, srvURL, token, method, path, body string) string {
+	t.Helper()
+	res, text := Do(t, method, srvURL+path, token, body)
+	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
+		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, text)
+	}
+	var r struct{ ID string }
+	_ = json.Unmarshal([]byte(text), &r)
+	return r.ID
+}

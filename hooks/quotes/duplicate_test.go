@@ -76,7 +76,7 @@ func TestDuplicateSuggestionIsRefused(t *testing.T) {
 	}
 
 	// the batch API runs the same check
-	batch := withBatch(withApprovedLine(hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "the same line in a batch",
+	batch := hookstest.WithBatch(withApprovedLine(hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "the same line in a batch",
 		Method: http.MethodPost, URL: "/api/batch",
 		Body:            hookstest.JSONBody(`{"requests":[{"method":"POST","url":"` + records + `","body":{"user":"` + hookstest.OwnerID + `","content":"` + approvedLine + `"}}]}`),
 		ExpectedStatus:  400,

@@ -4,6 +4,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"stovebot/hooks/search"
+	"stovebot/hooks/store"
 	"stovebot/migrations"
 )
 
@@ -13,7 +14,7 @@ import (
 // start-up when a write bypassed the hooks.
 func bindIndex(app core.App, quotes *search.Index) {
 	sync := func(e *core.RecordEvent) error {
-		return nextInTransaction(e, func(txApp core.App) error {
+		return store.InTransaction(e, nil, func(txApp core.App) error {
 			r := e.Record
 			return search.Sync(txApp.DB(), r.Id, r.GetString("content"), r.GetString("speaker"), r.GetBool("is_apply"))
 		})
@@ -21,7 +22,7 @@ func bindIndex(app core.App, quotes *search.Index) {
 	app.OnRecordCreateExecute(migrations.QuotesCollection).BindFunc(sync)
 	app.OnRecordUpdateExecute(migrations.QuotesCollection).BindFunc(sync)
 	app.OnRecordDeleteExecute(migrations.QuotesCollection).BindFunc(func(e *core.RecordEvent) error {
-		return nextInTransaction(e, func(txApp core.App) error { return search.Remove(txApp.DB(), e.Record.Id) })
+		return store.InTransaction(e, nil, func(txApp core.App) error { return search.Remove(txApp.DB(), e.Record.Id) })
 	})
 
 	changed := func(e *core.RecordEvent) error {
@@ -45,23 +46,5 @@ func bindIndex(app core.App, quotes *search.Index) {
 			quotes.Changed()
 		}
 		return se.Next()
-	})
-}
-
-// nextInTransaction runs the rest of e's hook chain (the write), then
-// then, in one transaction, and gives e back its app once the transaction
-// has ended. PocketBase fires the after-save events with e.App after the
-// hook returns, and its realtime checks each subscriber's access through
-// that app's database: left on the committed transaction, every check but
-// a superuser's failed, and only superusers heard of a new or changed quote.
-func nextInTransaction(e *core.RecordEvent, then func(txApp core.App) error) error {
-	app := e.App
-	defer func() { e.App = app }()
-	return app.RunInTransaction(func(txApp core.App) error {
-		e.App = txApp
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return then(txApp)
 	})
 }

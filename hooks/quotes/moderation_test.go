@@ -16,9 +16,9 @@ import (
 	"stovebot/migrations"
 )
 
-// moderationRuleAllows asks rule whether auth may act on a quote holding
+// quoteRuleAllows asks rule whether auth may act on a quote holding
 // stored with body, the quote written in a transaction that is rolled back.
-func moderationRuleAllows(t *testing.T, app core.App, auth *core.Record, rule *string, method string, stored, body map[string]any) bool {
+func quoteRuleAllows(t *testing.T, app core.App, auth *core.Record, rule *string, method string, stored, body map[string]any) bool {
 	t.Helper()
 	info := &core.RequestInfo{Auth: auth, Body: body, Method: method, Context: core.RequestInfoContextDefault}
 	var allowed bool
@@ -125,11 +125,11 @@ func TestQuotesRulesForModerators(t *testing.T) {
 		if s.method == http.MethodPost {
 			stored = s.body // a create rule reads the submitted record
 		}
-		if got := moderationRuleAllows(t, app, s.auth, rules[s.method], s.method, stored, s.body); got != s.allowed {
+		if got := quoteRuleAllows(t, app, s.auth, rules[s.method], s.method, stored, s.body); got != s.allowed {
 			t.Fatalf("%s: expected the %s rule to answer %v, got %v", s.name, s.method, s.allowed, got)
 		}
 		if s.method == http.MethodGet {
-			if got := moderationRuleAllows(t, app, s.auth, c.ViewRule, s.method, stored, nil); got != s.allowed {
+			if got := quoteRuleAllows(t, app, s.auth, c.ViewRule, s.method, stored, nil); got != s.allowed {
 				t.Fatalf("%s: expected the view rule to answer %v, got %v", s.name, s.allowed, got)
 			}
 		}
@@ -139,40 +139,37 @@ func TestQuotesRulesForModerators(t *testing.T) {
 func TestQuotesBatchModeration(t *testing.T) {
 	t.Parallel()
 	const quotes = "/api/collections/quotes/records"
-	batch := func(method, url, body string) *strings.Reader {
-		return hookstest.JSONBody(`{"requests":[{"method":"` + method + `","url":"` + url + `","body":` + body + `}]}`)
-	}
 	refusedUpdate := []string{`"code":"batch_request_failed"`, `"message":"The requested resource wasn't found.","status":404}`}
 	scenarios := []tests.ApiScenario{
 		hookstest.Moderated(hookstest.AsGuest, true, tests.ApiScenario{Name: "a moderator approves in a batch",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OtherPendingID, `{"is_apply":true}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OtherPendingID, `{"is_apply":true}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":200`, `"is_apply":true`},
 			AfterTestFunc:   hookstest.DBStampedNow(hookstest.OtherPendingID)}),
 		hookstest.Moderated(hookstest.AsGuest, true, tests.ApiScenario{Name: "a moderator rejects in a batch",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OtherPendingID, `{"rejected_reason":"batched reason"}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OtherPendingID, `{"rejected_reason":"batched reason"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":200`, `"rejected_reason":"batched reason"`},
 			AfterTestFunc:   dbRejectedNow(hookstest.OtherPendingID, "batched reason")}),
 		hookstest.Moderated(hookstest.AsGuest, true, tests.ApiScenario{Name: "a moderator sets rejected_at in a batch",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OtherPendingID, `{"rejected_at":"2020-01-01 00:00:00.000Z"}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OtherPendingID, `{"rejected_at":"2020-01-01 00:00:00.000Z"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: refusedUpdate,
 			AfterTestFunc:   hookstest.DBField(migrations.QuotesCollection, hookstest.OtherPendingID, "rejected_at", "")}),
 		hookstest.Moderated(hookstest.AsOwner, false, tests.ApiScenario{Name: "the author rejects in a batch",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"rejected_reason":"self"}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"rejected_reason":"self"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: refusedUpdate,
 			AfterTestFunc:   hookstest.DBField(migrations.QuotesCollection, hookstest.OwnerPendingID, "rejected_reason", "")}),
 		hookstest.Moderated(hookstest.AsOwner, false, tests.ApiScenario{Name: "the author clears their rejection in a batch",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OwnerRejectedID, `{"rejected_reason":""}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OwnerRejectedID, `{"rejected_reason":""}`),
 			ExpectedStatus:  400,
 			ExpectedContent: refusedUpdate,
 			AfterTestFunc:   hookstest.DBField(migrations.QuotesCollection, hookstest.OwnerRejectedID, "rejected_reason", hookstest.RejectedReason)}),
 	}
 	for _, s := range scenarios {
 		s.Method, s.URL = http.MethodPost, "/api/batch"
-		s = withBatch(s)
+		s = hookstest.WithBatch(s)
 		s.Test(t)
 	}
 }

@@ -1,12 +1,10 @@
 package quotes_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
 
 	"stovebot/hooks/hookstest"
-	"stovebot/migrations"
 )
 
 // A realtime subscriber receives the quote events that the view rule lets
@@ -18,15 +16,7 @@ func TestQuotesRealtime(t *testing.T) {
 	defer app.Cleanup()
 	hookstest.SeedAccess(t, app)
 	srv := hookstest.StartServer(t, app)
-	owner, err := app.FindRecordById(migrations.UsersCollection, hookstest.OwnerID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := app.FindRecordById(migrations.UsersCollection, hookstest.OtherID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ownerToken, otherToken := hookstest.Token(t, owner), hookstest.Token(t, other)
+	ownerToken, otherToken := hookstest.UserToken(t, app, hookstest.OwnerID), hookstest.UserToken(t, app, hookstest.OtherID)
 	su := hookstest.NewSuperuser(t, app)
 
 	const topic = "quotes/*"
@@ -38,57 +28,37 @@ func TestQuotesRealtime(t *testing.T) {
 	authorOnly := []*hookstest.Subscriber{author, moderator}
 
 	const quotes = "/api/collections/quotes/records"
-	send := func(token, method, path, body string) string {
-		t.Helper()
-		res, text := hookstest.Do(t, method, srv.URL+path, token, body)
-		if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
-			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, text)
-		}
-		var r struct{ ID string }
-		_ = json.Unmarshal([]byte(text), &r)
-		return r.ID
-	}
-	// expect waits until each of to has received the event, in order after
-	// what it received before; the others are checked at the end
-	expect := func(to []*hookstest.Subscriber, action, id string) []hookstest.RealtimeEvent {
-		t.Helper()
-		var got []hookstest.RealtimeEvent
-		for _, s := range to {
-			got = append(got, s.Expect(t, topic+" "+action+" "+id)...)
-		}
-		return got
-	}
 
-	pending := send(ownerToken, http.MethodPost, quotes, `{"user":"`+hookstest.OwnerID+`","content":"submitted and watched"}`)
-	expect(authorOnly, "create", pending)
-	send(ownerToken, http.MethodPatch, quotes+"/"+pending, `{"speaker":"백승수"}`)
-	expect(authorOnly, "update", pending)
-	send(su, http.MethodPatch, quotes+"/"+pending, `{"episode":2}`)
-	expect(authorOnly, "update", pending)
+	pending := hookstest.Send(t, srv.URL, ownerToken, http.MethodPost, quotes, `{"user":"`+hookstest.OwnerID+`","content":"submitted and watched"}`)
+	hookstest.ExpectAll(t, authorOnly, topic, "create", pending)
+	hookstest.Send(t, srv.URL, ownerToken, http.MethodPatch, quotes+"/"+pending, `{"speaker":"백승수"}`)
+	hookstest.ExpectAll(t, authorOnly, topic, "update", pending)
+	hookstest.Send(t, srv.URL, su, http.MethodPatch, quotes+"/"+pending, `{"episode":2}`)
+	hookstest.ExpectAll(t, authorOnly, topic, "update", pending)
 
-	approved := send(su, http.MethodPost, quotes, `{"content":"added by a moderator","is_apply":true}`)
-	expect(everyone, "create", approved)
-	forAuthor := send(su, http.MethodPost, quotes, `{"user":"`+hookstest.OwnerID+`","content":"pending, in the author's name"}`)
-	expect(authorOnly, "create", forAuthor)
+	approved := hookstest.Send(t, srv.URL, su, http.MethodPost, quotes, `{"content":"added by a moderator","is_apply":true}`)
+	hookstest.ExpectAll(t, everyone, topic, "create", approved)
+	forAuthor := hookstest.Send(t, srv.URL, su, http.MethodPost, quotes, `{"user":"`+hookstest.OwnerID+`","content":"pending, in the author's name"}`)
+	hookstest.ExpectAll(t, authorOnly, topic, "create", forAuthor)
 
-	send(su, http.MethodPatch, quotes+"/"+pending, `{"is_apply":true}`)
-	for _, e := range expect(everyone, "update", pending) {
+	hookstest.Send(t, srv.URL, su, http.MethodPatch, quotes+"/"+pending, `{"is_apply":true}`)
+	for _, e := range hookstest.ExpectAll(t, everyone, topic, "update", pending) {
 		if e.Record["is_apply"] != true || e.Record["applied_at"] == "" {
 			t.Fatalf("expected the approval with its stamp, got %v", e.Record)
 		}
 	}
-	send(su, http.MethodPatch, quotes+"/"+pending, `{"content":"edited after approval"}`)
-	expect(everyone, "update", pending)
-	send(su, http.MethodPatch, quotes+"/"+pending, `{"is_apply":false}`) // rejected again
-	expect(authorOnly, "update", pending)
-	send(su, http.MethodDelete, quotes+"/"+pending, "")
-	expect(authorOnly, "delete", pending)
-	send(su, http.MethodDelete, quotes+"/"+approved, "")
-	expect(everyone, "delete", approved)
-	send(ownerToken, http.MethodDelete, quotes+"/"+forAuthor, "")
-	expect(authorOnly, "delete", forAuthor)
+	hookstest.Send(t, srv.URL, su, http.MethodPatch, quotes+"/"+pending, `{"content":"edited after approval"}`)
+	hookstest.ExpectAll(t, everyone, topic, "update", pending)
+	hookstest.Send(t, srv.URL, su, http.MethodPatch, quotes+"/"+pending, `{"is_apply":false}`) // rejected again
+	hookstest.ExpectAll(t, authorOnly, topic, "update", pending)
+	hookstest.Send(t, srv.URL, su, http.MethodDelete, quotes+"/"+pending, "")
+	hookstest.ExpectAll(t, authorOnly, topic, "delete", pending)
+	hookstest.Send(t, srv.URL, su, http.MethodDelete, quotes+"/"+approved, "")
+	hookstest.ExpectAll(t, everyone, topic, "delete", approved)
+	hookstest.Send(t, srv.URL, ownerToken, http.MethodDelete, quotes+"/"+forAuthor, "")
+	hookstest.ExpectAll(t, authorOnly, topic, "delete", forAuthor)
 
 	// a last event for everyone: nobody received anything in between
-	last := send(su, http.MethodPost, quotes, `{"content":"the last one","is_apply":true}`)
-	expect(everyone, "create", last)
+	last := hookstest.Send(t, srv.URL, su, http.MethodPost, quotes, `{"content":"the last one","is_apply":true}`)
+	hookstest.ExpectAll(t, everyone, topic, "create", last)
 }

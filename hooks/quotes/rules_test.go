@@ -1,12 +1,9 @@
 package quotes_test
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 	"testing"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -20,24 +17,9 @@ import (
 // run there. These tests go through the batch API and ask the rules
 // directly, on the rules the collection holds.
 
-// withBatch makes s's app accept batch requests, as an admin may set it.
-func withBatch(s tests.ApiScenario) tests.ApiScenario {
-	newApp := s.TestAppFactory
-	s.TestAppFactory = func(t testing.TB) *tests.TestApp {
-		app := newApp(t)
-		app.Settings().Batch.Enabled = true
-		app.Settings().Batch.MaxRequests = 10
-		return app
-	}
-	return s
-}
-
 func TestQuotesBatchCannotApprove(t *testing.T) {
 	t.Parallel()
 	const quotes = "/api/collections/quotes/records"
-	batch := func(method, url, body string) *strings.Reader {
-		return hookstest.JSONBody(`{"requests":[{"method":"` + method + `","url":"` + url + `","body":` + body + `}]}`)
-	}
 	// the batch fails with the refused request's own answer: a create
 	// refused by its rule is a 400 without field errors, an update a 404
 	refusedCreate := []string{`"code":"batch_request_failed"`, `"response":{"data":{},"message":"Failed to create record.","status":400}`}
@@ -46,63 +28,63 @@ func TestQuotesBatchCannotApprove(t *testing.T) {
 		// what a user may do through the batch API, so that a refusal below
 		// is the rules' and not the batch API's
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner submits a pending quote",
-			Body:            batch("POST", quotes, `{"user":"`+hookstest.OwnerID+`","content":"batched quote"}`),
+			Body:            hookstest.BatchOf("POST", quotes, `{"user":"`+hookstest.OwnerID+`","content":"batched quote"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":200`, `"content":"batched quote"`, `"is_apply":false`},
 			AfterTestFunc:   hookstest.DBCount(migrations.QuotesCollection, 5)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner edits their pending quote",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"content":"edited in a batch"}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"content":"edited in a batch"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":200`, `"content":"edited in a batch"`},
 			AfterTestFunc:   hookstest.DBField(migrations.QuotesCollection, hookstest.OwnerPendingID, "content", "edited in a batch")}),
 		hookstest.SignedInAs(hookstest.AsSuperuser, tests.ApiScenario{Name: "superuser approves a quote",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"is_apply":true}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"is_apply":true}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":200`, `"is_apply":true`},
 			AfterTestFunc:   hookstest.DBStampedNow(hookstest.OwnerPendingID)}),
 
 		// what only an administrator may do
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner submits an approved quote",
-			Body:               batch("POST", quotes, `{"user":"`+hookstest.OwnerID+`","content":"self-approved","is_apply":true}`),
+			Body:               hookstest.BatchOf("POST", quotes, `{"user":"`+hookstest.OwnerID+`","content":"self-approved","is_apply":true}`),
 			ExpectedStatus:     400,
 			ExpectedContent:    refusedCreate,
 			NotExpectedContent: []string{"self-approved"},
 			AfterTestFunc:      hookstest.DBCount(migrations.QuotesCollection, 4)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner submits a quote with applied_at",
-			Body:               batch("POST", quotes, `{"user":"`+hookstest.OwnerID+`","content":"backdated","applied_at":"2020-01-01 00:00:00.000Z"}`),
+			Body:               hookstest.BatchOf("POST", quotes, `{"user":"`+hookstest.OwnerID+`","content":"backdated","applied_at":"2020-01-01 00:00:00.000Z"}`),
 			ExpectedStatus:     400,
 			ExpectedContent:    refusedCreate,
 			NotExpectedContent: []string{"backdated"},
 			AfterTestFunc:      hookstest.DBCount(migrations.QuotesCollection, 4)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner approves their pending quote",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"is_apply":true}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"is_apply":true}`),
 			ExpectedStatus:  400,
 			ExpectedContent: refusedUpdate,
 			AfterTestFunc:   hookstest.DBPending(hookstest.OwnerPendingID)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner approves their pending quote with an upsert",
-			Body:            batch("PUT", quotes, `{"id":"`+hookstest.OwnerPendingID+`","is_apply":true}`),
+			Body:            hookstest.BatchOf("PUT", quotes, `{"id":"`+hookstest.OwnerPendingID+`","is_apply":true}`),
 			ExpectedStatus:  400,
 			ExpectedContent: refusedUpdate,
 			AfterTestFunc:   hookstest.DBPending(hookstest.OwnerPendingID)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner sets applied_at on their pending quote",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"applied_at":"2020-01-01 00:00:00.000Z"}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"applied_at":"2020-01-01 00:00:00.000Z"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: refusedUpdate,
 			AfterTestFunc:   hookstest.DBPending(hookstest.OwnerPendingID)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner edits their approved quote",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OwnerApprovedID, `{"content":"changed after approval"}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OwnerApprovedID, `{"content":"changed after approval"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: refusedUpdate,
 			AfterTestFunc:   hookstest.DBField(migrations.QuotesCollection, hookstest.OwnerApprovedID, "content", hookstest.OwnerApproved)}),
 		hookstest.SignedInAs(hookstest.AsOwner, tests.ApiScenario{Name: "owner gives their pending quote to another user",
-			Body:            batch("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"user":"`+hookstest.OtherID+`"}`),
+			Body:            hookstest.BatchOf("PATCH", quotes+"/"+hookstest.OwnerPendingID, `{"user":"`+hookstest.OtherID+`"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: refusedUpdate,
 			AfterTestFunc:   hookstest.DBField(migrations.QuotesCollection, hookstest.OwnerPendingID, "user", hookstest.OwnerID)}),
 	}
 	for _, s := range scenarios {
 		s.Method, s.URL = http.MethodPost, "/api/batch"
-		s = withBatch(s)
+		s = hookstest.WithBatch(s)
 		s.Test(t)
 	}
 }
@@ -122,30 +104,7 @@ func ruleAllows(t *testing.T, app core.App, auth *core.Record, method string, st
 	if method == http.MethodPost {
 		rule, values = c.CreateRule, body
 	}
-	info := &core.RequestInfo{Auth: auth, Body: body, Method: method, Context: core.RequestInfoContextDefault}
-	var allowed bool
-	errRollback := errors.New("rolled back")
-	err = app.RunInTransaction(func(txApp core.App) error {
-		params := dbx.Params{"id": "quoterulecheck1"}
-		for k, v := range values {
-			params[k] = v
-		}
-		if _, err := txApp.DB().Insert(migrations.QuotesCollection, params).Execute(); err != nil {
-			return err
-		}
-		r, err := txApp.FindRecordById(migrations.QuotesCollection, "quoterulecheck1")
-		if err != nil {
-			return err
-		}
-		if allowed, err = txApp.CanAccessRecord(r, info, rule); err != nil {
-			return err
-		}
-		return errRollback
-	})
-	if !errors.Is(err, errRollback) {
-		t.Fatalf("checking the rule: %v", err)
-	}
-	return allowed
+	return quoteRuleAllows(t, app, auth, rule, method, values, body)
 }
 
 func TestQuotesRulesKeepApprovalForAdministrators(t *testing.T) {
