@@ -25,7 +25,8 @@ after(async () => {
 });
 
 const myTab = () => page.getByRole('tab', { name: '내 제안' });
-const suggest = () => page.locator('details.suggest');
+const suggest = () => page.locator('#suggest-panel');
+const openForm = () => page.getByRole('button', { name: '명대사 제안하기' }).click();
 const approvedTab = () => page.getByRole('tab', { name: '승인된 명대사' });
 
 test('a Korean browser gets the Korean app; sign-up works at 375 px', async () => {
@@ -51,7 +52,9 @@ test('a submitted quote is listed as pending, and can be edited while pending', 
   await page.locator('.tabbar').getByRole('link', { name: '명대사' }).click();
   await page.waitForURL(/#\/quotes$/);
   await page.getByText('아직 승인된 명대사가 없어요').waitFor();
-  await page.getByText('명대사 제안하기').click(); // the form is folded on phones
+  // the list comes first; the form opens from a button
+  assert.equal(await suggest().isVisible(), false);
+  await openForm();
   await suggest().getByLabel('대사', { exact: true }).fill(LINE);
   assert.equal(await page.locator('.quote-form .counter').first().textContent(), `${[...LINE].length}/500`);
   await suggest().getByLabel('말한 사람').fill('백승수');
@@ -77,9 +80,9 @@ test('a submitted quote is listed as pending, and can be edited while pending', 
 });
 
 test('a pending quote can be deleted, after an inline confirmation', async () => {
-  // after a submission the phone folds the form to show the list
-  assert.equal(await suggest().getAttribute('open'), null);
-  await page.getByText('명대사 제안하기').click();
+  // after a submission the form closes to show the list
+  assert.equal(await suggest().isVisible(), false);
+  await openForm();
   await suggest().getByLabel('대사', { exact: true }).fill('지워질 대사');
   await suggest().getByRole('button', { name: '제안하기' }).click();
   const item = page.locator('#panel-mine .quote-item', { hasText: '지워질 대사' });
@@ -119,7 +122,7 @@ test('approved by a superuser through the API, the quote shows as approved and r
 
 test('approved quotes come in pages, newest first, with a button for more', async () => {
   const su = await superuserToken(server.base);
-  for (let i = 1; i <= 11; i++) {
+  for (let i = 1; i <= 20; i++) {
     const r = await api(server.base, su, 'POST', '/api/collections/quotes/records',
       { content: `페이지 대사 ${i}`, speaker: '권경민', episode: i, is_apply: true });
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -128,11 +131,12 @@ test('approved quotes come in pages, newest first, with a button for more', asyn
   await approvedTab().click();
   const cards = page.locator('#panel-approved .quote-item');
   await cards.first().waitFor();
-  assert.equal(await cards.count(), 10);
-  assert.match(await cards.first().textContent(), /페이지 대사 11/);
+  assert.equal(await cards.count(), 20);
+  assert.match(await cards.first().textContent(), /페이지 대사 20/);
+  assert.equal(await page.locator('#panel-approved .result-count').textContent(), '명대사 21개');
   await page.locator('#panel-approved').getByRole('button', { name: '더 보기' }).click();
   await page.locator('#panel-approved .quote-item', { hasText: LINE }).waitFor();
-  assert.equal(await cards.count(), 12);
+  assert.equal(await cards.count(), 21);
   assert.equal(await page.locator('#panel-approved').getByRole('button', { name: '더 보기' }).isVisible(), false);
 });
 
@@ -153,7 +157,7 @@ test('the profile and the quote board at 1280 px', async () => {
   const desk = await newPage(browser, { width: 1280, locale: 'ko-KR' });
   await desk.addInitScript((t) => localStorage.setItem('stovebot.auth', t), token);
   await desk.goto(`${server.base}/#/quotes`);
-  await desk.locator('#panel-approved .quote-item', { hasText: '페이지 대사 11' }).waitFor();
+  await desk.locator('#panel-approved .quote-item', { hasText: '페이지 대사 20' }).waitFor();
   assert.equal(await desk.locator('.rail').isVisible(), true);
   await shot(desk, 'quotes-approved');
   await desk.goto(`${server.base}/#/profile`);

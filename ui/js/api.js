@@ -62,6 +62,11 @@ export function takeNotice() {
   return key;
 }
 
+/** hasNotice says whether a message waits for the sign-in page, without taking it. */
+export function hasNotice() {
+  return sessionStorage.getItem(NOTICE_KEY) !== null;
+}
+
 /** Calls fn whenever the session changes (another tab included). */
 export function onSessionChange(fn) {
   listeners.add(fn);
@@ -107,11 +112,24 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
   return { data, headers: res.headers, status: res.status };
 }
 
+const SUPERUSERS = '_superusers';
+
+/** isSuperuser says whether the session is a superuser's (the dashboard's credentials). */
+export function isSuperuser() {
+  return !!session.user && session.user.collectionName === SUPERUSERS;
+}
+
+/** isStaff says whether the session may review quotes: a moderator or a superuser. */
+export function isStaff() {
+  return isSuperuser() || (!!session.user && session.user.moderator === true);
+}
+
 /** Exchanges the stored token for a fresh one; false when it has expired. */
 export async function refreshSession() {
   if (!session.token) return false;
+  const collection = isSuperuser() ? SUPERUSERS : 'users';
   try {
-    const { data } = await request('/api/collections/users/auth-refresh', { method: 'POST' });
+    const { data } = await request(`/api/collections/${collection}/auth-refresh`, { method: 'POST' });
     setSession(data.token, data.record);
     return true;
   } catch (err) {
@@ -123,14 +141,24 @@ export async function refreshSession() {
   }
 }
 
-/** Signs in with email and password. */
+/**
+ * Signs in with email and password: as a user, or, when no user has these
+ * credentials, as a superuser with the dashboard's.
+ */
 export async function signInWithPassword(identity, password) {
-  const { data } = await request('/api/collections/users/auth-with-password', {
+  const signIn = (collection) => request(`/api/collections/${collection}/auth-with-password`, {
     method: 'POST',
     body: { identity, password },
   });
-  setSession(data.token, data.record);
-  return data.record;
+  let answer;
+  try {
+    answer = await signIn('users');
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 400)) throw err;
+    answer = await signIn(SUPERUSERS).catch(() => { throw err; });
+  }
+  setSession(answer.data.token, answer.data.record);
+  return answer.data.record;
 }
 
 /** The sign-in methods the server offers (password, OAuth2 providers). */

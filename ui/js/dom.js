@@ -64,6 +64,12 @@ export const icons = {
   edit: ['M4 20h4L19 9l-4-4L4 16z'],
   retry: ['M4 12a8 8 0 1 0 3-6.2', 'M4 4v5h5'],
   clock: ['M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M12 7v5l3 2'],
+  check: ['M4 12.5l5 5L20 6.5'],
+  search: ['M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14z', 'M16.5 16.5L21 21'],
+  copy: ['M9 9h11v11H9z', 'M5 15H4V4h11v1'],
+  link: ['M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1', 'M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1'],
+  download: ['M12 4v11', 'M7 10l5 5 5-5', 'M5 20h14'],
+  plus: ['M12 5v14', 'M5 12h14'],
 };
 
 /** The stovebot logo: a baseball with its seams, and the word. */

@@ -8,6 +8,7 @@ import { makeTurn } from './chat/turns.js';
 import { makeHistory } from './chat/history.js';
 import { makeAsker } from './chat/ask.js';
 import { makeDock } from './chat/dock.js';
+import { suggestedQuestions } from './chat/suggest.js';
 
 /** chatView is the chat at #/chat. */
 export function chatView(root) {
@@ -33,17 +34,21 @@ export function chatView(root) {
     const none = list.children.length === 0 && history.started();
     empty.hidden = !none;
     if (!none || empty.childElementCount) return;
+    const ideas = h('ul', { class: 'suggestions' });
     empty.append(
       h('div', { class: 'empty-mark', 'aria-hidden': 'true' }, '“'),
       h('h2', {}, t('chat.empty.title')),
       h('p', { class: 'lead' }, t('chat.empty.lead')),
-      h('ul', { class: 'suggestions' }, [1, 2, 3].map((n) => h('li', {},
+      ideas);
+    suggestedQuestions().then((questions) => {
+      ideas.append(...questions.map((q) => h('li', {},
         h('button', {
           type: 'button', class: 'suggestion', onclick: () => {
             if (quota && quota.remaining === 0) return;
-            asker.ask(t(`chat.suggest.${n}`));
+            asker.ask(q);
           },
-        }, t(`chat.suggest.${n}`))))));
+        }, q))));
+    }).catch(() => {}); // the composer remains
   }
 
   root.append(h('section', { class: 'chat' },

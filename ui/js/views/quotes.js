@@ -1,57 +1,123 @@
-// The quote board: approved quotes, my requests (pending ones editable and
-// deletable), and the form to suggest a line.
+// The quote board at #/quotes: the public list with its search first; for a
+// signed-in user a second tab with their own requests, and a button that
+// opens the form to suggest a line. views/quotes/ holds the parts.
 
-import { request, session, filterValue, ApiError } from '../api.js';
+import { request, session, isSuperuser, ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
-import { field, showErrors, localErrors, clearErrors, busy } from '../form.js';
-
-const PAGE = 10;
-const MAX = 500;
+import { href } from '../route.js';
+import { showErrors, clearErrors, formAlert, busy } from '../form.js';
+import { quoteForm, formBody } from './quotes/form.js';
+import { searchList } from './quotes/search.js';
+import { myQuotes } from './quotes/mine.js';
 
 /** quotesView is the quote board at #/quotes. */
 export function quotesView(root) {
-  let disposed = false;
-  const tabs = [
-    { id: 'approved', label: t('quotes.tab.approved') },
-    { id: 'mine', label: t('quotes.tab.mine') },
-  ];
+  const author = !!session.token && !isSuperuser(); // superusers review, they do not suggest
+  const tabs = [{ id: 'approved', label: t('quotes.tab.approved'), make: searchList }];
+  if (author) tabs.push({ id: 'mine', label: t('quotes.tab.mine'), make: myQuotes });
   const panels = {};
-  const tabButtons = {};
-  const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('quotes.title') });
+  const parts = {};
+  const buttons = {};
   for (const tab of tabs) {
-    tabButtons[tab.id] = h('button', {
+    panels[tab.id] = h('div', { id: `panel-${tab.id}`, class: 'panel' });
+    if (tabs.length > 1) {
+      panels[tab.id].setAttribute('role', 'tabpanel');
+      panels[tab.id].setAttribute('aria-labelledby', `tab-${tab.id}`);
+    }
+  }
+  const select = (id) => {
+    for (const tab of tabs) {
+      const on = tab.id === id;
+      if (buttons[tab.id]) {
+        buttons[tab.id].setAttribute('aria-selected', String(on));
+        buttons[tab.id].tabIndex = on ? 0 : -1;
+      }
+      panels[tab.id].hidden = !on;
+    }
+    if (!parts[id]) parts[id] = tabs.find((x) => x.id === id).make(panels[id]);
+  };
+  const reload = (id) => {
+    if (parts[id]) parts[id].destroy();
+    parts[id] = null;
+    select(id);
+  };
+
+  const notice = h('p', { class: 'form-alert success', role: 'status', hidden: true });
+  const suggest = author ? suggestPanel({
+    done() {
+      reload('mine');
+      replace(notice, t('quotes.submitted'));
+      notice.hidden = false;
+    },
+    opened() { notice.hidden = true; },
+  }) : null;
+  const action = author ? suggest.toggle
+    : session.token ? null : h('a', { class: 'btn ghost small', href: '#/signin' }, t('quotes.signinToSuggest'));
+
+  root.append(h('section', { class: 'quotes page' },
+    h('div', { class: 'page-head' }, h('h1', {}, t('quotes.title')), action),
+    h('p', { class: 'lead' }, t(author ? 'quotes.lead' : 'quotes.lead.public')),
+    suggest && suggest.panel, notice,
+    tabs.length > 1 ? tabList(tabs, buttons, select) : null,
+    tabs.map((tab) => panels[tab.id])));
+  select('approved');
+
+  return {
+    destroy() {
+      for (const part of Object.values(parts)) if (part) part.destroy();
+    },
+  };
+}
+
+// tabList is the tabs' row; arrow keys move between them.
+function tabList(tabs, buttons, select) {
+  const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('quotes.title') });
+  for (const tab of tabs) {
+    buttons[tab.id] = h('button', {
       type: 'button', role: 'tab', id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}`,
       dataset: { tab: tab.id },
       onclick: () => select(tab.id),
     }, tab.label);
-    tablist.append(tabButtons[tab.id]);
-    panels[tab.id] = h('div', { role: 'tabpanel', id: `panel-${tab.id}`, 'aria-labelledby': `tab-${tab.id}`, class: 'panel' });
+    list.append(buttons[tab.id]);
   }
-  tablist.addEventListener('keydown', (e) => {
+  list.addEventListener('keydown', (e) => {
     const ids = tabs.map((x) => x.id);
     const i = ids.indexOf(document.activeElement.dataset.tab);
     if (i < 0) return;
     let next = null;
     if (e.key === 'ArrowRight') next = ids[(i + 1) % ids.length];
     if (e.key === 'ArrowLeft') next = ids[(i - 1 + ids.length) % ids.length];
-    if (next) { e.preventDefault(); select(next); tabButtons[next].focus(); }
+    if (next) { e.preventDefault(); select(next); buttons[next].focus(); }
   });
+  return list;
+}
 
-  const lists = {};
-  function select(id) {
-    for (const tab of tabs) {
-      const on = tab.id === id;
-      tabButtons[tab.id].setAttribute('aria-selected', String(on));
-      tabButtons[tab.id].tabIndex = on ? 0 : -1;
-      panels[tab.id].hidden = !on;
-    }
-    if (!lists[id]) lists[id] = pagedList(panels[id], id);
-  }
-
-  // ---- the form ----------------------------------------------------------
+// suggestPanel is the button that opens the suggestion form, and the form;
+// done runs after a suggestion was saved.
+function suggestPanel({ done, opened }) {
   const submit = h('button', { type: 'submit', class: 'btn primary' }, t('quotes.submit'));
+  const cancel = h('button', { type: 'button', class: 'btn ghost' }, t('common.cancel'));
   const form = quoteForm(submit);
+  form.querySelector('.form-actions').append(cancel);
+  const panel = h('section', { class: 'suggest', id: 'suggest-panel', hidden: true, 'aria-label': t('quotes.form.title') },
+    h('h2', {}, t('quotes.form.title')), form);
+  const toggle = h('button', {
+    type: 'button', class: 'btn primary small', 'aria-expanded': 'false', 'aria-controls': 'suggest-panel',
+  }, icon(icons.plus, { size: 16 }), t('quotes.form.title'));
+  const show = (open) => {
+    panel.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    if (open) {
+      opened();
+      form.content.focus();
+    } else {
+      toggle.focus();
+    }
+  };
+  toggle.addEventListener('click', () => show(panel.hidden));
+  cancel.addEventListener('click', () => show(false));
+  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') show(false); });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
@@ -63,162 +129,23 @@ export function quotesView(root) {
         await request('/api/collections/quotes/records', { method: 'POST', body });
         form.reset();
         form.dispatchEvent(new Event('input'));
-        lists.mine = null;
-        replace(panels.mine);
-        select('mine');
-        replace(notice, t('quotes.submitted'));
-        notice.hidden = false;
-        if (!wide()) {
-          // on a phone the folded form makes room for the list
-          details.open = false;
-          notice.scrollIntoView({ block: 'start', behavior: 'instant' });
-        }
+        show(false);
+        done();
       } catch (err) {
+        if (err instanceof ApiError && err.status === 409) {
+          duplicateAlert(form, err);
+          return;
+        }
         showErrors(form, err);
       }
     });
   });
-
-  const wide = () => window.matchMedia('(min-width: 700px)').matches;
-  const details = h('details', { class: 'suggest', open: wide() || null },
-    h('summary', {}, t('quotes.form.title')), form);
-  const notice = h('p', { class: 'form-alert success', role: 'status', hidden: true });
-  form.addEventListener('input', () => { notice.hidden = true; });
-  root.append(h('section', { class: 'quotes page' },
-    h('h1', {}, t('quotes.title')),
-    h('p', { class: 'lead' }, t('quotes.lead')),
-    details, notice, tablist, panels.approved, panels.mine));
-  select('approved');
-
-  // ---- lists -------------------------------------------------------------
-  function pagedList(panel, kind) {
-    const ul = h('ul', { class: 'quote-list' });
-    const more = h('button', { type: 'button', class: 'btn ghost', hidden: true }, t('common.loadMore'));
-    const status = h('p', { class: 'loading', role: 'status' }, t('common.loading'));
-    replace(panel, status, ul, more);
-    // pages follow a cursor (the last quote shown), so a deletion or a new
-    // approval meanwhile neither repeats nor skips one
-    const field = kind === 'approved' ? 'applied_at' : 'created';
-    let last = null;
-    const load = async () => {
-      more.disabled = true;
-      try {
-        let filter = kind === 'approved' ? 'is_apply = true' : `user = ${filterValue(session.user.id)}`;
-        if (last) {
-          const v = filterValue(last[field]);
-          filter += ` && (${field} < ${v} || (${field} = ${v} && id < ${filterValue(last.id)}))`;
-        }
-        const q = new URLSearchParams({ perPage: String(PAGE), skipTotal: '1', sort: `-${field},-id`, filter });
-        const { data } = await request(`/api/collections/quotes/records?${q}`);
-        if (disposed) return;
-        if (data.items.length) last = data.items[data.items.length - 1];
-        for (const rec of data.items) ul.append(quoteItem(rec, kind));
-        more.hidden = data.items.length < PAGE;
-        status.remove();
-        if (!ul.children.length) {
-          panel.prepend(h('p', { class: 'empty-list' }, t(kind === 'approved' ? 'quotes.empty.approved' : 'quotes.empty.mine')));
-        }
-      } catch (err) {
-        replace(status, h('span', { class: 'fail' }, err.message || t('common.offline')));
-      } finally {
-        more.disabled = false;
-      }
-    };
-    more.addEventListener('click', load);
-    load();
-    return { load };
-  }
-
-  function quoteItem(rec, kind) {
-    const li = h('li', { class: 'quote-item', dataset: { id: rec.id } });
-    const paint = () => {
-      const pending = !rec.is_apply;
-      const meta = [rec.speaker, rec.episode ? t('quotes.episodeN', { n: rec.episode }) : ''].filter(Boolean).join(' · ');
-      const actions = kind === 'mine' && pending ? h('div', { class: 'quote-actions' },
-        h('button', { type: 'button', class: 'btn small ghost', onclick: () => edit() }, icon(icons.edit, { size: 16 }), t('common.edit')),
-        h('button', { type: 'button', class: 'btn small ghost', onclick: () => askDelete() }, icon(icons.trash, { size: 16 }), t('common.delete'))) : null;
-      replace(li,
-        h('figure', { class: 'quote-card' },
-          h('blockquote', {}, h('p', {}, rec.content)),
-          h('figcaption', {},
-            meta ? h('span', {}, meta) : null,
-            kind === 'mine' ? h('span', { class: `badge ${pending ? 'pending' : 'approved'}` }, t(pending ? 'quotes.pending' : 'quotes.approved')) : null)),
-        actions);
-    };
-    const edit = () => {
-      const save = h('button', { type: 'submit', class: 'btn primary small' }, t('common.save'));
-      const f = quoteForm(save, rec);
-      const cancel = h('button', { type: 'button', class: 'btn ghost small', onclick: () => paint() }, t('common.cancel'));
-      f.querySelector('.form-actions').append(cancel);
-      f.addEventListener('keydown', (e) => { if (e.key === 'Escape') paint(); });
-      f.addEventListener('submit', async (e) => {
-        e.preventDefault();
-        clearErrors(f);
-        const body = formBody(f);
-        if (!body) return;
-        await busy(save, async () => {
-          try {
-            const { data } = await request(`/api/collections/quotes/records/${encodeURIComponent(rec.id)}`, { method: 'PATCH', body });
-            rec = data;
-            paint();
-            li.querySelector('button') && li.querySelector('button').focus();
-          } catch (err) {
-            if (err instanceof ApiError && (err.status === 404 || err.status === 403)) err.message = t('quotes.readonly');
-            showErrors(f, err);
-          }
-        });
-      });
-      replace(li, f);
-      f.querySelector('textarea').focus();
-    };
-    const askDelete = () => {
-      const yes = h('button', { type: 'button', class: 'btn small danger' }, t('common.delete'));
-      const no = h('button', { type: 'button', class: 'btn small ghost', onclick: () => paint() }, t('common.cancel'));
-      const box = h('div', { class: 'confirm', role: 'group', 'aria-label': t('quotes.delete.ask') },
-        h('span', {}, t('quotes.delete.ask')), yes, no);
-      box.addEventListener('keydown', (e) => { if (e.key === 'Escape') paint(); });
-      yes.addEventListener('click', async () => {
-        yes.disabled = true;
-        try {
-          await request(`/api/collections/quotes/records/${encodeURIComponent(rec.id)}`, { method: 'DELETE' });
-          li.remove();
-        } catch (err) {
-          yes.disabled = false;
-          box.append(h('span', { class: 'fail' }, err.status === 404 || err.status === 403 ? t('quotes.readonly') : err.message));
-        }
-      });
-      const actions = li.querySelector('.quote-actions');
-      replace(actions, box);
-      yes.focus();
-    };
-    paint();
-    return li;
-  }
-
-  return { destroy() { disposed = true; } };
+  return { panel, toggle };
 }
 
-function quoteForm(submit, rec = null) {
-  const count = h('span', { class: 'counter' });
-  const form = h('form', { class: 'quote-form', novalidate: true },
-    field('content', t('quotes.content'), { tag: 'textarea', rows: 3, maxlength: MAX, required: true, '.value': rec ? rec.content : '' }),
-    h('div', { class: 'row' },
-      field('speaker', t('quotes.speaker'), { type: 'text', maxlength: 50, '.value': rec ? rec.speaker || '' : '' }),
-      field('episode', t('quotes.episode'), { type: 'number', min: 1, inputmode: 'numeric', '.value': rec && rec.episode ? String(rec.episode) : '' })),
-    h('div', { class: 'form-actions' }, submit, count));
-  const paint = () => { count.textContent = `${[...form.content.value].length}/${MAX}`; };
-  form.addEventListener('input', paint);
-  paint();
-  return form;
-}
-
-function formBody(form) {
-  const content = form.content.value.trim();
-  const speaker = form.speaker.value.trim();
-  const ep = form.episode.value.trim();
-  const errs = {};
-  if (!content) errs.content = { code: 'validation_required' };
-  if (ep && !(Number.isInteger(Number(ep)) && Number(ep) >= 1)) errs.episode = { code: 'x', message: t('v.number') };
-  if (localErrors(form, errs)) return null;
-  return { content, speaker, episode: ep ? Number(ep) : null };
+// duplicateAlert says the line is already on the board, with a link to it.
+function duplicateAlert(form, err) {
+  const id = err.data && err.data.quote && err.data.quote.id;
+  const alert = formAlert(form, t('quotes.duplicate'));
+  if (id) alert.append(' ', h('a', { href: href(['quotes', id]) }, t('quotes.duplicate.open')));
 }
