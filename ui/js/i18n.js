@@ -394,7 +394,7 @@ const strings = {
     'review.approved': 'Approved: “{line}”',
     'review.rejected': 'Rejected: “{line}”',
     'review.gone': 'Already handled or deleted: “{line}”',
-    'review.bulkDone': 'Approved {n}.',
+    'review.bulkDone': '{n} approved.',
     'review.bulkFailed': '{n} could not be approved; the reason is on each.',
     'review.similar': 'Close to an approved line:',
   },
