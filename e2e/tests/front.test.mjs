@@ -247,3 +247,23 @@ test('suggesting a line: the form opens from a button, errors stay in their fiel
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a guest who opens a page that needs an account signs in and is taken there', async () => {
+  const email = `wanted-${Date.now()}@dreams.kr`;
+  const password = 'wanted-page-1';
+  const made = await api(server.base, null, 'POST', '/api/collections/users/records', { email, password, passwordConfirm: password });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const page = await newPage(browser, { width: 1280, locale: 'en-US' });
+  await page.goto(`${server.base}/#/profile`);
+  await page.waitForURL(/#\/signin$/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/#\/profile$/);
+  await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+  // a page only moderators may open leads a user to the chat instead
+  await page.goto(`${server.base}/#/review`);
+  await page.waitForURL(/#\/chat$/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -55,6 +55,7 @@ function landing() {
 
 const app = document.getElementById('app');
 let current = null; // {name, view, signedIn}
+let wanted = null; // the address a guest asked for before signing in
 let shellSubscriptions = [];
 
 function quotaPill() {
@@ -143,14 +144,35 @@ function shell(route) {
     h('nav', { class: 'tabbar', 'aria-label': t('nav.main') }, navLinks('tab-nav')));
 }
 
-/** render draws the view of the current hash; keep says "same page, new language". */
-function render(keep = false) {
+// resolve names the route to draw for the address. A guest who asks for a
+// page that needs an account signs in first and is then taken there; any
+// other address the visitor may not open leads to their landing page.
+function resolve() {
   const { name: asked, rest } = currentRoute();
   let name = asked === 'quotes' && rest.length ? 'quote' : asked;
-  if (!routes[name] || !allowed(routes[name])) {
-    name = landing();
-    history.replaceState(null, '', `#/${name}`);
+  const route = routes[name];
+  if (route && allowed(route)) {
+    if (!route.card) wanted = null; // the guest went elsewhere
+    return { name, rest };
   }
+  if (route && !session.token && route.who !== 'guest') {
+    // after a sign-out the page is left behind, not wanted back
+    if (!(current && current.signedIn)) wanted = location.hash;
+    name = 'signin';
+  } else if (session.token && wanted) {
+    history.replaceState(null, '', wanted);
+    wanted = null;
+    return resolve();
+  } else {
+    name = landing();
+  }
+  history.replaceState(null, '', `#/${name}`);
+  return { name, rest: [] };
+}
+
+/** render draws the view of the current hash; keep says "same page, new language". */
+function render(keep = false) {
+  const { name, rest } = resolve();
   if (current && current.view && current.view.destroy) current.view.destroy();
   shellSubscriptions.forEach((stop) => stop());
   shellSubscriptions = [];
