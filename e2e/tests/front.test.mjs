@@ -43,6 +43,22 @@ after(async () => {
 
 const cardTexts = (page) => page.locator('#panel-approved .quote-item blockquote').allTextContents();
 
+// newUser signs a user up through the API and returns the credentials.
+async function newUser(name) {
+  const email = `${name}-${Date.now()}@dreams.kr`;
+  const password = `${name}-password-1`;
+  const made = await api(server.base, null, 'POST', '/api/collections/users/records', { email, password, passwordConfirm: password });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  return { email, password };
+}
+
+// signIn fills the sign-in card that page shows, in its language.
+async function signIn(page, { email, password }, lang = 'en') {
+  await page.getByLabel(lang === 'ko' ? '이메일' : 'Email').fill(email);
+  await page.getByLabel(lang === 'ko' ? '비밀번호' : 'Password', { exact: true }).fill(password);
+  await page.locator('form').getByRole('button', { name: lang === 'ko' ? '로그인' : 'Sign in' }).click();
+}
+
 test('a guest at 1280 px understands the first screen: what it is, the line of the day, search, sign-up', async () => {
   const page = await newPage(browser, { width: 1280, locale: 'en-US' });
   await page.goto(`${server.base}/`);
@@ -157,15 +173,10 @@ test('a bad episode is refused in place, and the list does not change', async ()
 
 for (const [locale, width, lang] of [['ko-KR', 375, 'ko'], ['en-US', 1280, 'en']]) {
   test(`signed in (${lang}, ${width} px), the chat suggests questions from approved quotes, and each finds one`, async () => {
-    const email = `front-${lang}-${Date.now()}@dreams.kr`;
-    const password = 'front-page-1';
-    const made = await api(server.base, null, 'POST', '/api/collections/users/records', { email, password, passwordConfirm: password });
-    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const user = await newUser(`front-${lang}`);
     const page = await newPage(browser, { width, height: width < 600 ? 740 : 860, locale });
     await page.goto(`${server.base}/#/signin`);
-    await page.getByLabel(lang === 'ko' ? '이메일' : 'Email').fill(email);
-    await page.getByLabel(lang === 'ko' ? '비밀번호' : 'Password', { exact: true }).fill(password);
-    await page.locator('form').getByRole('button', { name: lang === 'ko' ? '로그인' : 'Sign in' }).click();
+    await signIn(page, user, lang);
     await page.waitForURL(/#\/chat$/);
     const suggestions = page.locator('.suggestion');
     await suggestions.nth(2).waitFor();
@@ -201,15 +212,10 @@ for (const [locale, width, lang] of [['ko-KR', 375, 'ko'], ['en-US', 1280, 'en']
 }
 
 test('suggesting a line: the form opens from a button, errors stay in their field, a duplicate links to the line', async () => {
-  const email = `suggest-${Date.now()}@dreams.kr`;
-  const password = 'suggest-line-1';
-  const made = await api(server.base, null, 'POST', '/api/collections/users/records', { email, password, passwordConfirm: password });
-  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const user = await newUser('suggest');
   const page = await newPage(browser, { width: 1280, locale: 'en-US' });
   await page.goto(`${server.base}/#/signin`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, user);
   await page.waitForURL(/#\/chat$/);
   await page.goto(`${server.base}/#/quotes`);
   await page.locator('#panel-approved .quote-item').first().waitFor();
@@ -249,16 +255,11 @@ test('suggesting a line: the form opens from a button, errors stay in their fiel
 });
 
 test('a guest who opens a page that needs an account signs in and is taken there', async () => {
-  const email = `wanted-${Date.now()}@dreams.kr`;
-  const password = 'wanted-page-1';
-  const made = await api(server.base, null, 'POST', '/api/collections/users/records', { email, password, passwordConfirm: password });
-  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const user = await newUser('wanted');
   const page = await newPage(browser, { width: 1280, locale: 'en-US' });
   await page.goto(`${server.base}/#/profile`);
   await page.waitForURL(/#\/signin$/);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, user);
   await page.waitForURL(/#\/profile$/);
   await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
   // a page only moderators may open leads a user to the chat instead
