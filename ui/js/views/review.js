@@ -8,13 +8,13 @@ import { t, formatDateTime } from '../i18n.js';
 import { h, replace, icon, icons } from '../dom.js';
 import { field, showErrors, localErrors, clearErrors, busy } from '../form.js';
 import { PENDING_FILTER, setPending } from '../pending.js';
+import { quoteForm, formBody, quoteFigure } from './quotes/form.js';
 
 const PAGE = 50;
 const APPROVALS_AT_ONCE = 4;
 const LOOKUPS_AT_ONCE = 3;
 const CLOSE = 0.6; // the Dice coefficient from which two lines count as close
 const REASON_MAX = 200;
-const CONTENT_MAX = 500;
 
 const recordPath = (id) => `/api/collections/quotes/records/${encodeURIComponent(id)}`;
 
@@ -256,35 +256,23 @@ function reviewItem(rec, on) {
 
 // card is the pending line as the board sets it, with when it was suggested.
 function card(rec) {
-  const meta = [rec.speaker, rec.episode ? t('quotes.episodeN', { n: rec.episode }) : ''].filter(Boolean).join(' · ');
   const created = new Date(String(rec.created).replace(' ', 'T'));
-  return h('figure', { class: 'quote-card' },
-    h('blockquote', {}, h('p', {}, rec.content)),
-    h('figcaption', {},
-      meta ? h('span', {}, meta) : null,
-      Number.isNaN(created.getTime()) ? null
-        : h('time', { datetime: created.toISOString() }, t('review.suggested', { time: formatDateTime(created) }))));
+  return quoteFigure(rec, {
+    extra: Number.isNaN(created.getTime()) ? null
+      : h('time', { datetime: created.toISOString() }, t('review.suggested', { time: formatDateTime(created) })),
+  });
 }
 
 function editForm(rec, save, cancel) {
-  return h('form', { class: 'quote-form', novalidate: true },
-    field('content', t('quotes.content'), { tag: 'textarea', rows: 3, maxlength: CONTENT_MAX, required: true, '.value': rec.content }),
-    h('div', { class: 'row' },
-      field('speaker', t('quotes.speaker'), { type: 'text', maxlength: 50, '.value': rec.speaker || '' }),
-      field('episode', t('quotes.episode'), { type: 'number', min: 1, inputmode: 'numeric', '.value': rec.episode ? String(rec.episode) : '' })),
-    h('div', { class: 'form-actions' }, save, cancel));
+  const form = quoteForm(save, rec);
+  form.querySelector('.form-actions').append(cancel);
+  return form;
 }
 
 // editBody reads the edit form as an approving PATCH, or shows what is wrong.
 function editBody(form) {
-  clearErrors(form);
-  const content = form.content.value.trim();
-  const ep = form.episode.value.trim();
-  const errs = {};
-  if (!content) errs.content = { code: 'validation_required' };
-  if (ep && !(Number.isInteger(Number(ep)) && Number(ep) >= 1)) errs.episode = { message: t('v.number') };
-  if (localErrors(form, errs)) return null;
-  return { content, speaker: form.speaker.value.trim(), episode: ep ? Number(ep) : null, is_apply: true };
+  const body = formBody(form);
+  return body && { ...body, is_apply: true };
 }
 
 // reasonValue reads the reason of a rejection, or shows what is wrong.

@@ -43,11 +43,14 @@ export function metaText(rec) {
   return [rec.speaker, rec.episode ? t('quotes.episodeN', { n: rec.episode }) : ''].filter(Boolean).join(' · ');
 }
 
-/** quoteFigure is a quote's pull-quote card; with link, its line opens the quote's page. */
-export function quoteFigure(rec, { link = false, badge = null } = {}) {
+/**
+ * quoteFigure is a quote's pull-quote card; with link, its line opens the
+ * quote's page; extra (a badge, a time) follows speaker · episode.
+ */
+export function quoteFigure(rec, { link = false, extra = null } = {}) {
   const line = h('blockquote', {}, h('p', {}, rec.content));
   const meta = metaText(rec);
   return h('figure', { class: 'quote-card' },
     link ? h('a', { class: 'quote-link', href: href(['quotes', rec.id]) }, line) : line,
-    meta || badge ? h('figcaption', {}, meta ? h('span', {}, meta) : null, badge) : null);
+    meta || extra ? h('figcaption', {}, meta ? h('span', {}, meta) : null, extra) : null);
 }

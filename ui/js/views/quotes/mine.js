@@ -58,7 +58,7 @@ function myItem(rec) {
     const state = stateOf(rec);
     const badge = h('span', { class: `badge ${state}` }, t(`quotes.${state}`));
     replace(li,
-      quoteFigure(rec, { link: state === 'approved', badge }),
+      quoteFigure(rec, { link: state === 'approved', extra: badge }),
       state === 'rejected' ? h('p', { class: 'reject-reason' }, t('quotes.rejectedBecause', { reason: rec.rejected_reason })) : null,
       state === 'approved' ? null : h('div', { class: 'quote-actions' },
         h('button', { type: 'button', class: 'btn small ghost', onclick: edit }, icon(icons.edit, { size: 16 }), t('common.edit')),
