@@ -187,6 +187,24 @@ test('a reload keeps the session, the history and the count', async () => {
   await page.waitForFunction(() => document.querySelector('.rail .quota-value')?.textContent === '3 / 5');
 });
 
+test('a finished answer shows its time, and copies as a whole or line by line', async () => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
+  const first = page.locator('.turn', { hasText: '백승수 단장의 명대사를 알려줘' }).first();
+  const tools = first.locator('.a-tools');
+  // the answer's time, from its saved record
+  const when = await tools.locator('time').getAttribute('datetime');
+  assert.ok(Math.abs(Date.parse(when) - Date.now()) < 10 * 60 * 1000, `answer time ${when}`);
+  await tools.getByRole('button', { name: 'Copy answer' }).click();
+  await tools.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), ANSWER);
+  // the quote card in the answer has a button of its own
+  const card = first.locator('.a-bubble figure.quote-card').first();
+  await card.getByRole('button', { name: 'Copy line' }).click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '“우리는 핑계를 대지 않습니다.” — 백승수 · 1화');
+  // an answer still failing has neither
+  assert.equal(await page.locator('.turn .a-bubble[data-state="failed"] ~ .a-tools:not([hidden])').count(), 0);
+});
+
 test('after the fifth request the composer gives way to the limit card with a live countdown', async () => {
   const done = async (q) => page.locator('.turn', { hasText: q }).locator('.a-bubble[data-state="done"]').waitFor({ timeout: 20000 });
   for (const q of ['인생에 관한 대사', '다행이라고 말한 장면']) {

@@ -4,6 +4,7 @@
 
 import { request, ApiError } from '../api.js';
 import { t } from '../i18n.js';
+import { copyText } from '../clipboard.js';
 import { h, replace, icon, icons } from '../dom.js';
 import { href } from '../route.js';
 import { drawCard, cardBlob, CARD_WIDTH, CARD_HEIGHT } from '../card.js';
@@ -62,12 +63,12 @@ function showQuote(body, rec) {
 // shareActions are the buttons under the quote; each reports through say.
 function shareActions(rec, approved, say) {
   const copied = (ok, key) => say(ok ? key : 'quote.copyFailed', ok);
-  const copyText = action(icons.copy, t('quote.copyText'), async () => copied(await copy(shareText(rec)), 'quote.copied'));
-  if (!approved) return [copyText];
+  const copyLine = action(icons.copy, t('quote.copyText'), async () => copied(await copyText(shareText(rec)), 'quote.copied'));
+  if (!approved) return [copyLine];
   const link = `${location.origin}/q/${encodeURIComponent(rec.id)}`;
   return [
-    copyText,
-    action(icons.link, t('quote.copyLink'), async () => copied(await copy(link), 'quote.linkCopied')),
+    copyLine,
+    action(icons.link, t('quote.copyLink'), async () => copied(await copyText(link), 'quote.linkCopied')),
     action(icons.download, t('quote.download'), async () => {
       try {
         await download(rec);
@@ -161,34 +162,6 @@ async function download(rec) {
   link.remove();
   // revoked a moment later, so that the download can still read the blob
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-// copy puts text on the clipboard: the Clipboard API, or a selected
-// textarea and execCommand when the API is missing or refused.
-async function copy(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = h('textarea', { readonly: true, class: 'sr-only', '.value': text });
-    const focused = document.activeElement;
-    document.body.append(area);
-    area.focus();
-    area.select();
-    const ok = execCopy();
-    area.remove();
-    if (focused instanceof HTMLElement) focused.focus();
-    return ok;
-  }
-}
-
-// execCopy copies the selection; false when the browser refuses.
-function execCopy() {
-  try {
-    return document.execCommand('copy');
-  } catch {
-    return false;
-  }
 }
 
 // shorten keeps the page title short: the first 40 characters of the line.

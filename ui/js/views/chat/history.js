@@ -86,7 +86,7 @@ function fromRecord(rec, ctx) {
   const turn = ctx.newTurn(rec.content, new Date(rec.created));
   turn.dataset.id = rec.id;
   if (reply && reply.status !== 'failed' && rec.status !== 'failed') {
-    setAnswer(turn, reply.content, 'done');
+    setAnswer(turn, reply.content, 'done', new Date(String(reply.created).replace(' ', 'T')));
   } else if (rec.status === 'pending' || (reply && reply.status === 'pending')) {
     setAnswer(turn, '', 'pending');
     pollPending(turn, rec.id, ctx);

@@ -1,11 +1,13 @@
 // A turn of the chat: the question, its answer (typing, streaming, done or
-// failed), the note under a failed answer, and inline delete; and the
-// window's scrolling that follows the newest turn.
+// failed) with its time and copy buttons once done, the note under a failed
+// answer, and inline delete; and the window's scrolling that follows the
+// newest turn.
 
 import { request, ApiError } from '../../api.js';
 import { t, formatDateTime } from '../../i18n.js';
 import { h, replace, icon, icons } from '../../dom.js';
 import { render } from '../../markdown.js';
+import { copyText } from '../../clipboard.js';
 
 /**
  * makeTurn builds a question with an empty answer. After its deletion,
@@ -25,12 +27,19 @@ export function makeTurn(question, when, { removed, focus }) {
         del)),
     h('div', { class: 'a' },
       h('div', { class: 'bubble a-bubble', 'aria-live': 'polite', 'aria-busy': 'false', 'data-state': 'pending' }),
+      h('div', { class: 'meta a-tools', hidden: true }),
       h('div', { class: 'a-note' })));
   return turn;
 }
 
-/** setAnswer paints the answer of turn: text so far and its status. */
-export function setAnswer(turn, text, status) {
+/**
+ * setAnswer paints the answer of turn: text so far and its status; a
+ * finished answer gets its time (when, or now) and copy buttons.
+ */
+export function setAnswer(turn, text, status, when = new Date()) {
+  const tools = turn.querySelector('.a-tools');
+  tools.hidden = status !== 'done';
+  replace(tools);
   const b = turn.querySelector('.a-bubble');
   b.dataset.state = status;
   // a failure with nothing written says so in its note alone
@@ -48,6 +57,34 @@ export function setAnswer(turn, text, status) {
     return;
   }
   replace(b, body);
+  if (status !== 'done') return;
+  for (const card of b.querySelectorAll('figure.quote-card')) {
+    card.append(copyButton(t('chat.copyQuote'), () => cardText(card), 'copy-quote'));
+  }
+  replace(tools,
+    h('time', { datetime: when.toISOString() }, formatDateTime(when)),
+    copyButton(t('chat.copy'), () => text, 'copy-answer'));
+}
+
+// copyButton copies what text() returns, and says so in its own status line.
+function copyButton(label, text, cls) {
+  const said = h('span', { class: 'copied', role: 'status' });
+  const button = h('button', {
+    type: 'button', class: `icon-btn ${cls}`, 'aria-label': label, title: label,
+    onclick: async () => {
+      const ok = await copyText(text());
+      said.textContent = t(ok ? 'chat.copied' : 'chat.copyFailed');
+      setTimeout(() => { said.textContent = ''; }, 2000);
+    },
+  }, icon(icons.copy, { size: 16 }));
+  return h('span', { class: 'copy' }, button, said);
+}
+
+// cardText is a quote card of an answer as text: “line” — speaker · episode.
+function cardText(card) {
+  const line = card.querySelector('blockquote').textContent.trim();
+  const caption = card.querySelector('figcaption');
+  return caption ? `“${line}” — ${caption.textContent.trim()}` : `“${line}”`;
 }
 
 function typing(label) {
