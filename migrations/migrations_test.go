@@ -50,7 +50,9 @@ func checkDataModel(t *testing.T, app core.App) {
 		{UsersCollection, ptr(UsersListRule), ptr(UsersViewRule), ptr(UsersCreateRule), ptr(UsersUpdateRule), ptr(UsersDeleteRule),
 			[]string{"nickname", "ip_address", "last_login", "daily_limit", "blocked", "moderator"}},
 		{ChatsCollection, ptr(ChatsListRule), ptr(ChatsViewRule), nil, nil, ptr(ChatsDeleteRule),
-			[]string{"user", "role", "content", "reply", "status", "model", "prompt_tokens", "completion_tokens", "created", "updated"}},
+			[]string{"user", "conversation", "role", "content", "reply", "question", "status", "model", "prompt_tokens", "completion_tokens", "created", "updated"}},
+		{ConversationsCollection, ptr(ConversationsListRule), ptr(ConversationsViewRule), nil, ptr(ConversationsUpdateRule), ptr(ConversationsDeleteRule),
+			[]string{"user", "title", "created", "updated"}},
 		{QuotesCollection, ptr(QuotesListRule), ptr(QuotesViewRule), ptr(QuotesCreateRule), ptr(QuotesUpdateRule), ptr(QuotesDeleteRule),
 			[]string{"user", "content", "speaker", "episode", "is_apply", "applied_at", "rejected_reason", "rejected_at", "created", "updated"}},
 	}
@@ -98,6 +100,24 @@ func checkDataModel(t *testing.T, app core.App) {
 	}
 	if reply, ok := chats.Fields.GetByName("reply").(*core.RelationField); !ok || reply.CollectionId != chats.Id || reply.MaxSelect != 1 {
 		t.Fatalf("expected chats.reply to be a single relation to chats, got %#v", chats.Fields.GetByName("reply"))
+	}
+	conversations, _ := app.FindCollectionByNameOrId(ConversationsCollection)
+	if f, ok := chats.Fields.GetByName("conversation").(*core.RelationField); !ok || f.CollectionId != conversations.Id || !f.Required || !f.CascadeDelete {
+		t.Fatalf("expected chats.conversation to be a required relation to conversations, deleted with it, got %#v", chats.Fields.GetByName("conversation"))
+	}
+	if f, ok := chats.Fields.GetByName("question").(*core.RelationField); !ok || f.CollectionId != chats.Id || f.MaxSelect != 1 || !f.CascadeDelete {
+		t.Fatalf("expected chats.question to be a single relation to chats, deleted with it, got %#v", chats.Fields.GetByName("question"))
+	}
+	if f, ok := conversations.Fields.GetByName("user").(*core.RelationField); !ok || !f.Required || !f.CascadeDelete {
+		t.Fatalf("expected conversations.user to be required and deleted with the user, got %#v", conversations.Fields.GetByName("user"))
+	}
+	for c, idx := range map[*core.Collection]string{
+		chats:         "idx_chats_conversation_created",
+		conversations: "idx_conversations_user_updated",
+	} {
+		if c.GetIndex(idx) == "" {
+			t.Fatalf("expected the index %s", idx)
+		}
 	}
 	if !app.HasTable(UsageTable) {
 		t.Fatalf("expected the %s table", UsageTable)
@@ -158,7 +178,7 @@ func TestMigrationsDownThenUp(t *testing.T) {
 	if len(reverted) != len(own) {
 		t.Fatalf("expected %d reverted migrations, got %v", len(own), reverted)
 	}
-	for _, name := range []string{ChatsCollection, QuotesCollection} {
+	for _, name := range []string{ChatsCollection, QuotesCollection, ConversationsCollection} {
 		if _, err := app.FindCollectionByNameOrId(name); err == nil {
 			t.Fatalf("expected %s to be gone after down", name)
 		}

@@ -78,3 +78,14 @@ const (
 		"@request.body.is_apply:isset = false && @request.body.applied_at:isset = false && " +
 		"(@request.body.user:isset = false || @request.body.user = @request.auth.id)"
 )
+
+// Rules of the conversations collection. The server makes conversations
+// (POST /api/chat); their owner lists, views, renames and deletes them,
+// and can never give one to another user (a body that sends back the
+// record as read, user unchanged, passes).
+const (
+	ConversationsListRule   = "user = @request.auth.id"
+	ConversationsViewRule   = "user = @request.auth.id"
+	ConversationsUpdateRule = "user = @request.auth.id && (@request.body.user:isset = false || @request.body.user = user)"
+	ConversationsDeleteRule = "user = @request.auth.id"
+)

@@ -25,6 +25,7 @@ import (
 func Bind(app core.App, cfg *config.Config, quotes *search.Index) *Service {
 	s := newService(app, cfg, quotes)
 	app.OnRecordDelete(migrations.ChatsCollection).BindFunc(deleteAnswerWithQuestion)
+	app.OnRecordCreate(migrations.ChatsCollection).BindFunc(placeInConversation)
 	app.OnRecordsListRequest(migrations.ChatsCollection).BindFunc(fillChatsTotal)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -2,6 +2,7 @@ package chat_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,6 +17,23 @@ import (
 	"stovebot/hooks/upstream/upstreamtest"
 )
 
+// conversationOf returns the conversation id of a POST /api/chat JSON
+// answer, and fails unless both records name it.
+func conversationOf(t testing.TB, body string) string {
+	t.Helper()
+	var r struct {
+		Chat, Reply  struct{ Conversation string }
+		Conversation struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatal(err)
+	}
+	if id := r.Conversation.ID; id == "" || r.Chat.Conversation != id || r.Reply.Conversation != id {
+		t.Fatalf("expected the conversation, the question and the answer to name one conversation, got %s", body)
+	}
+	return r.Conversation.ID
+}
+
 func TestChatSendsGroundedRequestUpstream(t *testing.T) {
 	t.Parallel()
 	f := upstreamtest.NewServer(t)
@@ -29,13 +47,15 @@ func TestChatSendsGroundedRequestUpstream(t *testing.T) {
 	tok := hookstest.Token(t, user)
 
 	// two earlier exchanges; only the last two finished records are context
+	conversation := ""
 	for _, q := range []string{"first question", "second question"} {
-		res, body := hookstest.Do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"`+q+`"}`)
+		res, body := hookstest.Do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"`+q+`","conversation":"`+conversation+`"}`)
 		if res.StatusCode != 201 {
 			t.Fatalf("expected 201, got %d: %s", res.StatusCode, body)
 		}
+		conversation = conversationOf(t, body)
 	}
-	res, body := hookstest.Do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"  다행 관련 대사  ", "extra": 1}`)
+	res, body := hookstest.Do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"  다행 관련 대사  ", "extra": 1, "conversation":"`+conversation+`"}`)
 	if res.StatusCode != 201 {
 		t.Fatalf("expected 201, got %d: %s", res.StatusCode, body)
 	}
@@ -203,10 +223,12 @@ func TestChatContextOnStreamsAndWhenOff(t *testing.T) {
 			user := hookstest.NewUser(t, app, "context-"+c.name+"@example.com")
 			srv := hookstest.StartServer(t, app)
 			tok := hookstest.Token(t, user)
-			if res, body := hookstest.Do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"earlier question"}`); res.StatusCode != 201 {
+			res, body := hookstest.Do(t, "POST", srv.URL+"/api/chat", tok, `{"content":"earlier question"}`)
+			if res.StatusCode != 201 {
 				t.Fatalf("expected 201, got %d: %s", res.StatusCode, body)
 			}
-			_, next := openStream(t, context.Background(), srv.URL+"/api/chat", tok, `{"content":"streamed question"}`)
+			_, next := openStream(t, context.Background(), srv.URL+"/api/chat", tok,
+				`{"content":"streamed question","conversation":"`+conversationOf(t, body)+`"}`)
 			var last sseEvent
 			for ev, ok := next(); ok; ev, ok = next() {
 				last = ev

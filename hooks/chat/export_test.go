@@ -9,6 +9,9 @@ var (
 	ContextSQL      = contextSQL
 	ReadChatRequest = readChatRequest
 	IdemExpire      = idemExpire
+
+	CheckConversation   = checkConversation
+	ValidConversationID = validConversationID
 )
 
 // CheckContent is Service.checkContent with a limit of maxChars.

@@ -14,6 +14,8 @@ func FuzzChatRequest(f *testing.F) {
 		`{"content":"안녕하세요"}`, `{"content":"hi","stream":true}`, `{"content":42}`, `{"stream":"yes"}`,
 		`{"content":`, `[]`, `null`, ``, `{"content":"` + "\u0000" + `"}`, `{"content":"  \t "}`,
 		`{"content":"🙂","extra":{"nested":[1,2]}}`, `{"content":"') OR 1=1 --"}`,
+		`{"content":"hi","conversation":"abcdefghij12345"}`, `{"content":"hi","conversation":7}`,
+		`{"content":"hi","conversation":"' OR 1=1 --"}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -28,6 +30,13 @@ func FuzzChatRequest(f *testing.F) {
 		}
 		if !json.Valid(body) {
 			t.Fatalf("accepted a body that is not JSON: %q", body)
+		}
+		if err := chat.CheckConversation(req.Conversation); err != nil {
+			if hookstest.APIStatus(err) != 400 {
+				t.Fatalf("expected a 400 for conversation %q, got %v", req.Conversation, err)
+			}
+		} else if req.Conversation != "" && !chat.ValidConversationID(req.Conversation) {
+			t.Fatalf("accepted the conversation %q", req.Conversation)
 		}
 		content, err := chat.CheckContent(20, req.Content)
 		if err != nil {

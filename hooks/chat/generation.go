@@ -165,7 +165,7 @@ func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) err
 		if w, err = newRecordWriter(txApp); err != nil {
 			return err
 		}
-		if reply, err = w.insertAnswer(acc.user.Id, res); err != nil {
+		if reply, err = w.insertAnswer(acc.question, res); err != nil {
 			return err
 		}
 		if err := w.updateQuestion(acc.question, StatusDone, reply); err != nil {
@@ -208,7 +208,7 @@ func (s *Service) fail(acc *accepted, g *generation, partial string, cause error
 		}
 		var reply *core.Record // the partial answer, if any
 		if strings.TrimSpace(partial) != "" {
-			if reply, err = w.insertPartial(acc.user.Id, partial); err != nil {
+			if reply, err = w.insertPartial(acc.question, partial); err != nil {
 				return err
 			}
 		}

@@ -18,8 +18,9 @@ import (
 
 // chatRequest is the body of POST /api/chat; unknown fields are ignored.
 type chatRequest struct {
-	Content string
-	Stream  *bool // nil when the body says nothing about it (or null)
+	Content      string
+	Conversation string // "" (or absent, or null): a new conversation
+	Stream       *bool  // nil when the body says nothing about it (or null)
 }
 
 // readChatRequest decodes the body, naming the field of a wrong type. It
@@ -54,6 +55,11 @@ func readChatRequest(e *core.RequestEvent) (chatRequest, error) {
 	if v, ok := raw["content"]; ok && string(v) != "null" {
 		if err := json.Unmarshal(v, &req.Content); err != nil {
 			return req, guard.FieldError("content", "validation_invalid_type", "content must be text.")
+		}
+	}
+	if v, ok := raw["conversation"]; ok && string(v) != "null" {
+		if err := json.Unmarshal(v, &req.Conversation); err != nil {
+			return req, guard.FieldError("conversation", "validation_invalid_type", "conversation must be the id of one of your conversations, as text.")
 		}
 	}
 	if v, ok := raw["stream"]; ok && string(v) != "null" {
@@ -123,21 +129,21 @@ func (s *Service) handlePost(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	key := IdempotencyKey(e.Request)
+	q := Question{Content: req.Content, Key: IdempotencyKey(e.Request), Conversation: req.Conversation}
 	// the body's stream, when present, wins over Accept
 	stream := wantsEventStream(e.Request)
 	if req.Stream != nil {
 		stream = *req.Stream
 	}
 	if !stream {
-		answer, err := s.Ask(e, req.Content, key)
+		answer, err := s.Ask(e, q)
 		if err != nil {
 			return err
 		}
 		return s.writeAnswer(e, answer)
 	}
 
-	acc, replay, err := s.begin(e, req.Content, key, true)
+	acc, replay, err := s.begin(e, q, true)
 	if err != nil {
 		return err
 	}
@@ -159,5 +165,5 @@ func (s *Service) writeAnswer(e *core.RequestEvent, a *Answer) error {
 		status = http.StatusOK
 		e.Response.Header().Set("Idempotent-Replayed", "true")
 	}
-	return e.JSON(status, map[string]any{"chat": a.Question, "reply": a.Reply, "quota": a.Quota})
+	return e.JSON(status, map[string]any{"chat": a.Question, "reply": a.Reply, "conversation": a.Conversation, "quota": a.Quota})
 }

@@ -28,8 +28,8 @@ Answer in the language of the user's question. When a line fits, quote it exactl
 If you are not sure that a line is real, or who says it, say that you are not sure instead of inventing one.`
 
 // buildMessages assembles the upstream conversation: the system prompt with
-// the approved quotes that match the question, the user's last finished
-// messages (earlier, oldest first, see earlierMessages), then the question.
+// the approved quotes that match the question, the conversation's last
+// finished messages (earlier, oldest first, see earlierMessages), then the question.
 func buildMessages(db dbx.Builder, quotes *search.Index, earlier []upstream.Message, question string) ([]upstream.Message, error) {
 	hits, err := quotes.Find(db, question, groundingQuotes)
 	if err != nil {
@@ -51,7 +51,7 @@ func buildMessages(db dbx.Builder, quotes *search.Index, earlier []upstream.Mess
 	return append(msgs, upstream.Message{Role: "user", Content: question}), nil
 }
 
-// contextSQL reads a user's last n finished messages. n is written into
+// contextSQL reads a conversation's last n finished messages. n is written into
 // the SQL, not bound: SQLite plans a LIMIT with the value bound to it, so
 // a bound LIMIT makes every run of the statement compile it again (22 µs
 // a run instead of 14 in a Go benchmark on make bench's data). n comes from the configuration, so there is one statement.
@@ -60,13 +60,13 @@ func buildMessages(db dbx.Builder, quotes *search.Index, earlier []upstream.Mess
 // manual full ANALYZE fills it.)
 func contextSQL(n int) string {
 	return `SELECT "role", "content" FROM ` + migrations.ChatsCollection + `
-	WHERE "user" = ? AND "status" = 'done' ORDER BY "created" DESC LIMIT ` + strconv.Itoa(n)
+	WHERE "conversation" = ? AND "status" = 'done' ORDER BY "created" DESC LIMIT ` + strconv.Itoa(n)
 }
 
-// earlierMessages returns a user's last finished messages, oldest first,
-// with query (contextSQL) in tx.
-func earlierMessages(tx *sql.Tx, query, userID string) ([]upstream.Message, error) {
-	rows, err := tx.Query(query, userID)
+// earlierMessages returns a conversation's last finished messages, oldest
+// first, with query (contextSQL) in tx.
+func earlierMessages(tx *sql.Tx, query, conversationID string) ([]upstream.Message, error) {
+	rows, err := tx.Query(query, conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("reading context: %w", err)
 	}

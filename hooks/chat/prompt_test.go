@@ -12,16 +12,17 @@ import (
 	"stovebot/migrations"
 )
 
-// The context query must read a user's messages through the (user,
-// created) index, newest first, with no sort, also once a full ANALYZE
-// has sampled chats into sqlite_stat4 and the planner weighs the samples.
-func TestContextQueryUsesTheUserIndex(t *testing.T) {
+// The context query must read a conversation's messages through the
+// (conversation, created) index, newest first, with no sort, also once a
+// full ANALYZE has sampled chats into sqlite_stat4 and the planner weighs
+// the samples.
+func TestContextQueryUsesTheConversationIndex(t *testing.T) {
 	app := hookstest.NewApp(t)
 	defer app.Cleanup()
 	for i := range 400 {
-		_, err := app.DB().NewQuery(`INSERT INTO ` + migrations.ChatsCollection + ` ("id", "user", "role", "content", "status", "created", "updated")
-			VALUES ({:id}, {:user}, 'user', 'q', 'done', {:created}, {:created})`).Bind(map[string]any{
-			"id": fmt.Sprintf("chat%011d", i), "user": fmt.Sprintf("user%010d", i%20),
+		_, err := app.DB().NewQuery(`INSERT INTO ` + migrations.ChatsCollection + ` ("id", "user", "conversation", "role", "content", "status", "created", "updated")
+			VALUES ({:id}, {:user}, {:conversation}, 'user', 'q', 'done', {:created}, {:created})`).Bind(map[string]any{
+			"id": fmt.Sprintf("chat%011d", i), "user": fmt.Sprintf("user%010d", i%20), "conversation": fmt.Sprintf("conv%011d", i%40),
 			"created": fmt.Sprintf("2026-11-%02d 10:00:00.000Z", 1+i%28),
 		}).Execute()
 		if err != nil {
@@ -38,7 +39,7 @@ func TestContextQueryUsesTheUserIndex(t *testing.T) {
 	if samples == 0 {
 		t.Fatal("ANALYZE wrote no sqlite_stat4 samples for chats: the test would not test the planner's use of them")
 	}
-	rows, err := app.ConcurrentDB().(*dbx.DB).DB().Query("EXPLAIN QUERY PLAN "+chat.ContextSQL(6), "user0000000003")
+	rows, err := app.ConcurrentDB().(*dbx.DB).DB().Query("EXPLAIN QUERY PLAN "+chat.ContextSQL(6), "conv00000000003")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestContextQueryUsesTheUserIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(details, "; ")
-	if got != "SEARCH chats USING INDEX idx_chats_user_created (user=?)" {
+	if got != "SEARCH chats USING INDEX idx_chats_conversation_created (conversation=?)" {
 		t.Errorf("plan of the context query: %q", got)
 	}
 }

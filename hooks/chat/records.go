@@ -12,8 +12,8 @@ import (
 	"stovebot/migrations"
 )
 
-// recordWriter writes the chats records of one chat request inside a
-// transaction and remembers what it wrote, so that once the transaction
+// recordWriter writes the chats records of one chat request (and the
+// conversation it starts, see conversation) inside a transaction and remembers what it wrote, so that once the transaction
 // has committed a single announce fires the events PocketBase fires after
 // a save: realtime subscriptions and OnRecordAfter*Success hooks see the
 // records as if app.Save had written them.
@@ -24,8 +24,8 @@ import (
 //		if w, err = newRecordWriter(txApp); err != nil {
 //			return err
 //		}
-//		question, err = w.insertQuestion(userID, content)
-//		return err
+//		question = w.newQuestion(userID, content)
+//		return w.insertQuestion(question, conversationID)
 //	})
 //	if err == nil {
 //		w.announce(app)
@@ -39,10 +39,12 @@ import (
 // validation do not run for them. Do not use it for records that a user
 // or an admin writes, and never announce a transaction that rolled back.
 type recordWriter struct {
-	tx         *sql.Tx
-	collection *core.Collection
-	created    []*core.Record // in the order written
-	updated    []*core.Record
+	app           core.App // the transaction's
+	tx            *sql.Tx
+	collection    *core.Collection
+	conversations *core.Collection // loaded by the first conversation step
+	created       []*core.Record   // in the order written
+	updated       []*core.Record
 }
 
 // newRecordWriter returns a writer for txApp, the app of a transaction.
@@ -55,19 +57,26 @@ func newRecordWriter(txApp core.App) (*recordWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &recordWriter{tx: tx, collection: collection}, nil
+	return &recordWriter{app: txApp, tx: tx, collection: collection}, nil
 }
 
-// insertQuestion writes a user's question, pending its answer.
-func (w *recordWriter) insertQuestion(userID, content string) (*core.Record, error) {
-	r := newChat(w.collection, userID, RoleUser, content, StatusPending)
-	return r, w.insert(r)
+// newQuestion returns a user's question, pending its answer, for
+// insertQuestion once its conversation is known.
+func (w *recordWriter) newQuestion(userID, content string) *core.Record {
+	return newChat(w.collection, userID, RoleUser, content, StatusPending)
 }
 
-// insertAnswer writes a finished answer, with its model and token usage.
-// Link it to its question with updateQuestion.
-func (w *recordWriter) insertAnswer(userID string, res upstream.Result) (*core.Record, error) {
-	r := newChat(w.collection, userID, RoleAssistant, res.Content, StatusDone)
+// insertQuestion writes question (newQuestion) into conversationID.
+func (w *recordWriter) insertQuestion(question *core.Record, conversationID string) error {
+	question.Set("conversation", conversationID)
+	return w.insert(question)
+}
+
+// insertAnswer writes a finished answer to question, in its conversation,
+// with its model and token usage. Link the question to it with
+// updateQuestion.
+func (w *recordWriter) insertAnswer(question *core.Record, res upstream.Result) (*core.Record, error) {
+	r := newAnswer(w.collection, question, res.Content, StatusDone)
 	r.Set("model", res.Model)
 	r.Set("prompt_tokens", res.PromptTokens)
 	r.Set("completion_tokens", res.CompletionTokens)
@@ -75,9 +84,10 @@ func (w *recordWriter) insertAnswer(userID string, res upstream.Result) (*core.R
 }
 
 // insertPartial writes the text a failed request made before it failed,
-// as a failed answer. Link it to its question with updateQuestion.
-func (w *recordWriter) insertPartial(userID, text string) (*core.Record, error) {
-	r := newChat(w.collection, userID, RoleAssistant, text, StatusFailed)
+// as a failed answer to question. Link the question to it with
+// updateQuestion.
+func (w *recordWriter) insertPartial(question *core.Record, text string) (*core.Record, error) {
+	r := newAnswer(w.collection, question, text, StatusFailed)
 	return r, w.insert(r)
 }
 
@@ -125,8 +135,8 @@ func fireAfterSave(app core.App, eventType string, r *core.Record) {
 }
 
 func (w *recordWriter) insert(r *core.Record) error {
-	_, err := w.tx.Exec(insertChatSQL, r.Id, r.GetString("user"), r.GetString("role"), r.GetString("content"),
-		r.GetString("status"), r.GetString("reply"), r.GetString("model"),
+	_, err := w.tx.Exec(insertChatSQL, r.Id, r.GetString("user"), r.GetString("conversation"), r.GetString("role"),
+		r.GetString("content"), r.GetString("status"), r.GetString("reply"), r.GetString("question"), r.GetString("model"),
 		r.GetInt("prompt_tokens"), r.GetInt("completion_tokens"),
 		r.GetDateTime("created").String(), r.GetDateTime("updated").String())
 	if err != nil {
@@ -151,8 +161,16 @@ func newChat(collection *core.Collection, userID, role, content, status string) 
 	return r
 }
 
+// newAnswer returns a new answer to question, in its conversation.
+func newAnswer(collection *core.Collection, question *core.Record, content, status string) *core.Record {
+	r := newChat(collection, question.GetString("user"), RoleAssistant, content, status)
+	r.Set("conversation", question.GetString("conversation"))
+	r.Set("question", question.Id)
+	return r
+}
+
 const insertChatSQL = `INSERT INTO ` + migrations.ChatsCollection + `
-	("id", "user", "role", "content", "status", "reply", "model", "prompt_tokens", "completion_tokens", "created", "updated")
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	("id", "user", "conversation", "role", "content", "status", "reply", "question", "model", "prompt_tokens", "completion_tokens", "created", "updated")
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const updateChatSQL = `UPDATE ` + migrations.ChatsCollection + ` SET "status" = ?, "reply" = ?, "updated" = ? WHERE "id" = ?`

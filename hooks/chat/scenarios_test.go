@@ -19,15 +19,19 @@ import (
 // The events a POST /api/chat fires. Its chats records are written with
 // plain SQL and announced after their transaction: only the after-save
 // events fire (never OnRecordCreate, OnModelValidate and the rest of
-// app.Save), one create per record inserted and one update per question
+// app.Save), one create per record inserted (the new conversation of a
+// request that names none, then its chats) and one update per question
 // settled, and nothing else.
 var (
-	// the question and its answer created, the question updated to done
-	answeredEvents = announcedEvents(2, 1)
-	// the question created, then updated to failed, without an answer
-	failedEvents = announcedEvents(1, 1)
-	// the question and the partial answer created, the question failed
-	failedWithPartialEvents = announcedEvents(2, 1)
+	// a new conversation, the question and its answer created, the
+	// question updated to done
+	answeredEvents = announcedEvents(3, 1)
+	// a new conversation and the question created, then the question
+	// updated to failed, without an answer
+	failedEvents = announcedEvents(2, 1)
+	// a new conversation, the question and the partial answer created, the
+	// question failed
+	failedWithPartialEvents = announcedEvents(3, 1)
 	// a refused request writes nothing and fires nothing
 	refusedEvents = map[string]int{"*": 0}
 )

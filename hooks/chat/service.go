@@ -72,21 +72,23 @@ func newService(app core.App, cfg *config.Config, quotes *search.Index) *Service
 
 // Answer is the outcome of one chat request.
 type Answer struct {
-	Question *core.Record
-	Reply    *core.Record
-	Quota    quota.Quota
-	Replayed bool // an Idempotency-Key replay: nothing ran, nothing was charged
+	Question     *core.Record
+	Reply        *core.Record
+	Conversation *core.Record // the conversation of both, nil if a replay's was deleted
+	Quota        quota.Quota
+	Replayed     bool // an Idempotency-Key replay: nothing ran, nothing was charged
 }
 
 // accepted is a request that passed the limit and has its question saved.
 type accepted struct {
-	user     *core.Record
-	question *core.Record
-	quota    quota.Quota
-	day      string // the local day it was counted on, for a quota.Refund
-	key      string // its Idempotency-Key, or ""
-	stream   bool
-	settled  bool // its outcome (answer saved, or failure and quota.Refund) has committed
+	user         *core.Record
+	question     *core.Record
+	conversation *core.Record
+	quota        quota.Quota
+	day          string // the local day it was counted on, for a quota.Refund
+	key          string // its Idempotency-Key, or ""
+	stream       bool
+	settled      bool // its outcome (answer saved, or failure and quota.Refund) has committed
 
 	// what goes upstream, or why it could not be assembled
 	prompt    []upstream.Message
@@ -113,20 +115,21 @@ func (s *Service) checkContent(content string) (string, error) {
 // goroutine's stack to tens of KB, and the handler's goroutine would keep
 // that stack while the answer streams (1,000 open streams: about 10 MB
 // more RSS); a worker's stack has grown once and is reused.
-func (s *Service) begin(e *core.RequestEvent, content, key string, stream bool) (acc *accepted, replay *Answer, err error) {
+func (s *Service) begin(e *core.RequestEvent, q Question, stream bool) (acc *accepted, replay *Answer, err error) {
 	if !stream {
-		return s.accept(e, content, key, stream)
+		return s.accept(e, q, stream)
 	}
-	s.workers.run(func() { acc, replay, err = s.accept(e, content, key, stream) })
+	s.workers.run(func() { acc, replay, err = s.accept(e, q, stream) })
 	return acc, replay, err
 }
 
-// accept checks the user and the key, and accepts the request: the quota
-// check, the count and the question record are one short transaction. The
-// quota headers are set on every outcome. A replay returns the Answer of
-// the first request instead.
-func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool) (*accepted, *Answer, error) {
-	user := e.Auth
+// accept checks the user, the key and the conversation, and accepts the
+// request: the conversation's check (or its making), the quota check, the
+// count and the question record are one short transaction. The quota
+// headers are set on every outcome. A replay returns the Answer of the
+// first request instead.
+func (s *Service) accept(e *core.RequestEvent, q Question, stream bool) (*accepted, *Answer, error) {
+	user, key := e.Auth, q.Key
 	now := s.cfg.Now()
 	// a refused request's quota headers show the quota as it stands
 	// (quota.Headers); an accepted one's show it after the count
@@ -143,8 +146,11 @@ func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool)
 	if key != "" && !validIdempotencyKey(key) {
 		return refuse(e.BadRequestError("The Idempotency-Key header must be 1 to 128 visible ASCII characters.", nil))
 	}
-	content, err := s.checkContent(content)
+	content, err := s.checkContent(q.Content)
 	if err != nil {
+		return refuse(err)
+	}
+	if err := checkConversation(q.Conversation); err != nil {
 		return refuse(err)
 	}
 
@@ -162,20 +168,25 @@ func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool)
 				return err
 			}
 		}
+		acc.question = w.newQuestion(user.Id, content)
+		var fresh bool // a new conversation: no earlier messages
+		if acc.conversation, fresh, err = w.conversation(user.Id, q, acc.question); err != nil {
+			return err
+		}
 		if acc.quota, err = quota.Reserve(txApp, s.cfg, user, now); err != nil {
 			return err
 		}
-		if acc.question, err = w.insertQuestion(user.Id, content); err != nil {
+		if err = w.insertQuestion(acc.question, acc.conversation.Id); err != nil {
 			return err
 		}
-		if s.context != "" {
+		if s.context != "" && !fresh {
 			// Read in the transaction, on the connection of the writes:
 			// SQLite empties a connection's page cache when another one
 			// has written since its last read, which on the read pool,
 			// under a stream of chat requests, is nearly always (about
 			// 40 µs more a query). The question is pending, so it is not
 			// in the context twice.
-			if earlier, err = earlierMessages(w.tx, s.context, user.Id); err != nil {
+			if earlier, err = earlierMessages(w.tx, s.context, acc.conversation.Id); err != nil {
 				return err
 			}
 		}
@@ -192,6 +203,8 @@ func (s *Service) accept(e *core.RequestEvent, content, key string, stream bool)
 		return refuse(router.NewApiError(http.StatusConflict, "The first request with this Idempotency-Key is still running.", nil))
 	case errors.Is(err, ErrKeyReused):
 		return refuse(router.NewApiError(http.StatusUnprocessableEntity, "This Idempotency-Key was already used with a different message.", nil))
+	case errors.Is(err, ErrConversationNotFound):
+		return refuse(e.NotFoundError("No such conversation.", nil))
 	case err != nil:
 		return refuse(e.InternalServerError("", err))
 	case replayID != "":
@@ -223,20 +236,24 @@ func (s *Service) replay(e *core.RequestEvent, user *core.Record, questionID str
 	if err != nil {
 		return nil, e.NotFoundError("The answer of the first request with this Idempotency-Key was deleted.", err)
 	}
+	conv, err := e.App.FindRecordById(migrations.ConversationsCollection, question.GetString("conversation"))
+	if err != nil {
+		conv = nil // deleted with its messages, or a bug: the answer is still the answer
+	}
 	q, err := quota.Status(e.App.DB(), s.cfg, user, now)
 	if err != nil {
 		return nil, e.InternalServerError("", err)
 	}
-	return &Answer{Question: question, Reply: reply, Quota: q, Replayed: true}, nil
+	return &Answer{Question: question, Reply: reply, Conversation: conv, Quota: q, Replayed: true}, nil
 }
 
 // Ask runs one chat request for the signed-in user of e and waits for its
 // answer, as JSON clients want it. It leaves the quota that the answer's
 // headers report (quota.Use, for a route bound with quota.Headers); its
-// errors are PocketBase API errors (400, 403, 409, 422, 429, 502, 503,
-// 504). If the client goes away, the answer is still saved.
-func (s *Service) Ask(e *core.RequestEvent, content, key string) (*Answer, error) {
-	acc, replay, err := s.begin(e, content, key, false)
+// errors are PocketBase API errors (400, 403, 404, 409, 422, 429, 502,
+// 503, 504). If the client goes away, the answer is still saved.
+func (s *Service) Ask(e *core.RequestEvent, q Question) (*Answer, error) {
+	acc, replay, err := s.begin(e, q, false)
 	if err != nil || replay != nil {
 		return replay, err
 	}
@@ -260,5 +277,8 @@ func (s *Service) Ask(e *core.RequestEvent, content, key string) (*Answer, error
 	if g.err != nil {
 		return nil, g.err
 	}
-	return &Answer{Question: acc.question, Reply: g.reply, Quota: g.quota}, nil
+	// as the activity trigger moved it; changed here, on the goroutine
+	// that owns acc, never by a generation that a stream's handler reads
+	acc.conversation.SetRaw("updated", g.reply.GetDateTime("created"))
+	return &Answer{Question: acc.question, Reply: g.reply, Conversation: acc.conversation, Quota: g.quota}, nil
 }

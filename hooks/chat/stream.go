@@ -44,7 +44,7 @@ func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generatio
 		return rc.Flush()
 	}
 
-	if err := send("chat", map[string]any{"chat": acc.question, "quota": acc.quota}); err != nil {
+	if err := send("chat", map[string]any{"chat": acc.question, "conversation": acc.conversation, "quota": acc.quota}); err != nil {
 		return nil // the client is gone; the answer is still made and saved
 	}
 	silence := time.NewTimer(s.cfg.StreamPing)

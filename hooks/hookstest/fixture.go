@@ -17,7 +17,8 @@ import (
 	"stovebot/migrations"
 )
 
-// The access fixture: two users, each with chats and quotes. Ids are fixed
+// The access fixture: two users, each with a conversation of chats, and
+// quotes. Ids are fixed
 // so that a scenario's URL can name a record before its app exists; every
 // content is unique so that a response can be searched for it.
 const (
@@ -27,6 +28,12 @@ const (
 	OwnerQuestionID = "chatowner000001"
 	OwnerAnswerID   = "chatowner000002"
 	OtherChatID     = "chatother000001"
+
+	// each user's one conversation, holding their chats
+	OwnerConversationID = "convowner000001"
+	OtherConversationID = "convother000001"
+	OwnerTitle          = "owner-conversation-title"
+	OtherTitle          = "other-conversation-title"
 
 	OwnerPendingID  = "qownerpending01"
 	OwnerApprovedID = "qownerapproved1"
@@ -85,10 +92,15 @@ func SeedAccess(t testing.TB, app core.App) {
 	seed(t, app, migrations.UsersCollection, OtherID, map[string]any{"email": "other@example.com", "nickname": OtherNick,
 		"ip_address": OtherIP, "last_login": "2026-11-02 10:00:00.000Z"})
 
-	seed(t, app, migrations.ChatsCollection, OwnerAnswerID, map[string]any{"user": OwnerID, "role": "assistant", "content": OwnerAnswer, "status": "done"})
-	seed(t, app, migrations.ChatsCollection, OwnerQuestionID, map[string]any{"user": OwnerID, "role": "user", "content": OwnerQuestion,
-		"status": "done", "reply": OwnerAnswerID})
-	seed(t, app, migrations.ChatsCollection, OtherChatID, map[string]any{"user": OtherID, "role": "user", "content": OtherChat, "status": "done"})
+	seed(t, app, migrations.ConversationsCollection, OwnerConversationID, map[string]any{"user": OwnerID, "title": OwnerTitle})
+	seed(t, app, migrations.ConversationsCollection, OtherConversationID, map[string]any{"user": OtherID, "title": OtherTitle})
+
+	seed(t, app, migrations.ChatsCollection, OwnerAnswerID, map[string]any{"user": OwnerID, "conversation": OwnerConversationID,
+		"role": "assistant", "content": OwnerAnswer, "status": "done"})
+	seed(t, app, migrations.ChatsCollection, OwnerQuestionID, map[string]any{"user": OwnerID, "conversation": OwnerConversationID,
+		"role": "user", "content": OwnerQuestion, "status": "done", "reply": OwnerAnswerID})
+	seed(t, app, migrations.ChatsCollection, OtherChatID, map[string]any{"user": OtherID, "conversation": OtherConversationID,
+		"role": "user", "content": OtherChat, "status": "done"})
 
 	seed(t, app, migrations.QuotesCollection, OwnerPendingID, map[string]any{"user": OwnerID, "content": OwnerPending})
 	seed(t, app, migrations.QuotesCollection, OwnerApprovedID, map[string]any{"user": OwnerID, "content": OwnerApproved, "is_apply": true})

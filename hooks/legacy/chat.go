@@ -182,7 +182,9 @@ func (c *chatAPI) create(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	answer, err := c.svc.Ask(e, content, chat.IdempotencyKey(e.Request))
+	// old clients know no conversations: each question continues the
+	// user's most recently active one
+	answer, err := c.svc.Ask(e, chat.Question{Content: content, Key: chat.IdempotencyKey(e.Request), Latest: true})
 	if err != nil {
 		return err
 	}
