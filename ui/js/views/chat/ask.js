@@ -9,12 +9,15 @@ import { quota, setQuota, setQuotaFromHeaders, loadQuota } from '../../quota.js'
 import { setAnswer, failNote, clearNote, atBottom, scrollToEnd } from './turns.js';
 
 /**
- * makeAsker sends the questions of list. newTurn(question, when) builds a
- * turn; changed() is called when a turn was added or taken away; painted()
- * when busy() changed; giveBack(content, message) returns a refused question
- * to the composer. It returns {ask(content), busy()}.
+ * makeAsker sends the questions of list into the conversation whose id
+ * conversation.id holds (none: the first question starts one, and its id is
+ * kept there). newTurn(question, when) builds a turn; changed() is called
+ * when a turn was added or taken away; painted() when busy() changed;
+ * started(conversation) when a question started a conversation;
+ * giveBack(content, message) returns a refused question to the composer.
+ * It returns {ask(content), busy()}.
  */
-export function makeAsker(list, { newTurn, changed, painted, giveBack }) {
+export function makeAsker(list, { newTurn, changed, painted, giveBack, conversation, started }) {
   let sending = false;
 
   async function ask(content, turn = null, key = newIdempotencyKey()) {
@@ -32,10 +35,11 @@ export function makeAsker(list, { newTurn, changed, painted, giveBack }) {
     setAnswer(turn, '', 'streaming');
     const answer = answerPainter(turn, () => ask(content, turn, key));
     try {
-      const res = await stream('/api/chat', { body: { content }, headers: { 'Idempotency-Key': key } });
+      const body = conversation.id ? { content, conversation: conversation.id } : { content };
+      const res = await stream('/api/chat', { body, headers: { 'Idempotency-Key': key } });
       setQuotaFromHeaders(res.headers);
-      if (res.events) await follow(res.events, turn, answer);
-      else replayed(res, turn, answer);
+      if (res.events) await follow(res.events, turn, answer, joined);
+      else replayed(res, turn, answer, joined);
     } catch (err) {
       if (err instanceof ApiError) refused(err, { content, turn, retrying, answer });
       else answer.fail(t('common.offline'));
@@ -45,11 +49,26 @@ export function makeAsker(list, { newTurn, changed, painted, giveBack }) {
     }
   }
 
+  // joined keeps the conversation a question went into.
+  function joined(conv) {
+    if (!conv || conv.id === conversation.id) return;
+    conversation.id = conv.id;
+    started(conv);
+  }
+
   // refused handles an error answer, given before anything was streamed.
   function refused(err, { content, turn, retrying, answer }) {
     // api.js has ended the session and left the sign-in page its notice
     if (err.status === 401) return;
     setQuotaFromHeaders(err.headers);
+    if (err.status === 404 && !retrying) {
+      // the conversation was deleted meanwhile (another tab): the question starts a new one
+      conversation.id = null;
+      turn.remove();
+      changed();
+      giveBack(content, t('chat.conversationGone'));
+      return;
+    }
     if (![400, 403, 422, 429].includes(err.status)) {
       answer.fail(err.message || t('common.error'));
       return;
@@ -70,11 +89,12 @@ export function makeAsker(list, { newTurn, changed, painted, giveBack }) {
 }
 
 // follow paints the events of an answer's stream until it ends.
-async function follow(events, turn, answer) {
+async function follow(events, turn, answer, joined) {
   let finished = false;
   for await (const ev of events) {
     if (ev.event === 'chat') {
       if (ev.data.quota) setQuota(ev.data.quota);
+      joined(ev.data.conversation);
       if (ev.data.chat) adopt(turn, ev.data.chat.id);
     } else if (ev.event === 'delta') {
       answer.add(ev.data.content || '');
@@ -95,12 +115,13 @@ async function follow(events, turn, answer) {
 
 // replayed shows an answer the server sent as JSON: the first result of a
 // replayed Idempotency-Key.
-function replayed({ data, status, headers }, turn, answer) {
+function replayed({ data, status, headers }, turn, answer, joined) {
   if (!(data && data.reply)) {
     answer.fail(new ApiError(status, data, headers).message || t('common.error'));
     return;
   }
   if (data.quota) setQuota(data.quota);
+  joined(data.conversation);
   adopt(turn, data.chat.id);
   answer.done(data.reply.content);
 }

@@ -10,13 +10,15 @@ import { setAnswer, failNote, scrollToEnd } from './turns.js';
 const PAGE = 20;
 
 /**
- * makeHistory loads the turns of list, a page at a time. newTurn(question,
- * when) builds a turn; askAgain(text) offers a failed question again;
- * changed() is called when pages have been added. It returns {top, loading}
- * (elements for the view to place above list), load(), started() (a page has
- * come) and destroy().
+ * makeHistory loads the turns of list, a page at a time, from the
+ * conversation whose id conversation.id holds (none: a new conversation,
+ * with no history). newTurn(question, when) builds a turn; askAgain(text)
+ * offers a failed question again; changed() is called when pages have been
+ * added. It returns {top, loading} (elements for the view to place above
+ * list), load(), started() (a page has come), reset() (empty, for another
+ * conversation) and destroy().
  */
-export function makeHistory(list, { newTurn, askAgain, changed }) {
+export function makeHistory(list, { newTurn, askAgain, changed, conversation }) {
   // Pages go by a cursor (the oldest question shown), not by page number,
   // so questions asked or deleted meanwhile shift nothing.
   const state = { page: 0, more: true, loading: false, disposed: false, timers: new Set(), oldest: null };
@@ -32,8 +34,9 @@ export function makeHistory(list, { newTurn, askAgain, changed }) {
     const before = document.documentElement.scrollHeight;
     const wasAtTop = state.page > 0;
     try {
-      const { data } = await request(`/api/collections/chats/records?${pageQuery(state.oldest)}`);
-      if (state.disposed) return;
+      const id = conversation.id;
+      const { data } = id ? await request(`/api/collections/chats/records?${pageQuery(state.oldest, id)}`) : { data: { items: [] } };
+      if (state.disposed || id !== conversation.id) return;
       state.page++;
       state.more = data.items.length === PAGE;
       if (data.items.length) state.oldest = data.items[data.items.length - 1];
@@ -71,6 +74,15 @@ export function makeHistory(list, { newTurn, askAgain, changed }) {
     loading,
     load,
     started: () => state.page > 0,
+    reset() {
+      state.timers.forEach(clearTimeout);
+      state.timers.clear();
+      Object.assign(state, { page: 0, more: true, loading: false, oldest: null });
+      list.replaceChildren();
+      older.hidden = true;
+      top.classList.remove('beginning');
+      replace(top, older);
+    },
     destroy() {
       state.disposed = true;
       io.disconnect();
@@ -122,10 +134,10 @@ function pollPending(turn, id, ctx) {
   state.timers.add(timer);
 }
 
-// pageQuery asks for the page of questions older than oldest (the newest
-// page without it), newest first, each with its answer.
-function pageQuery(oldest) {
-  let filter = `user = ${filterValue(session.user.id)} && role = 'user'`;
+// pageQuery asks for the page of a conversation's questions older than
+// oldest (the newest page without it), newest first, each with its answer.
+function pageQuery(oldest, conversation) {
+  let filter = `user = ${filterValue(session.user.id)} && conversation = ${filterValue(conversation)} && role = 'user'`;
   if (oldest) {
     const c = filterValue(oldest.created);
     filter += ` && (created < ${c} || (created = ${c} && id < ${filterValue(oldest.id)}))`;
