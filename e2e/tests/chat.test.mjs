@@ -59,7 +59,7 @@ test('a visitor meets the front page, signs up, and lands in an empty chat', asy
   await page.waitForURL(/#\/home$/);
   await page.locator('.visitor-bar').getByRole('link', { name: 'Sign in' }).click();
   await page.waitForURL(/#\/signin$/);
-  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Sign in');
+  await page.getByRole('heading', { level: 1, name: 'Sign in', exact: true }).waitFor();
   await shot(page, 'signin');
   // errors appear under their field
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

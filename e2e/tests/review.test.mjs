@@ -121,7 +121,8 @@ test('a moderator reviews the queue at 1280 px: approve, edit, reject, bulk appr
 
   await nav.click();
   await page.waitForURL(/#\/review$/);
-  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Review');
+  // the address changes before hashchange draws the page
+  await page.getByRole('heading', { level: 1, name: 'Review', exact: true }).waitFor();
   const items = page.locator('.review-item');
   await page.waitForFunction(() => document.querySelectorAll('.review-item').length === 23);
   assert.equal(await page.locator('.review-count').textContent(), '23 lines waiting');
@@ -223,7 +224,7 @@ test('a superuser signs in at 375 px in Korean and lands on the queue', async ()
   await signIn(page, ADMIN, { email: '이메일', password: '비밀번호', submit: '로그인' });
   await page.waitForURL(/#\/review$/);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'ko');
-  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), '검토');
+  await page.getByRole('heading', { level: 1, name: '검토', exact: true }).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('.review-item').length === 3);
   assert.equal(await page.locator('.review-count').textContent(), '검토를 기다리는 대사 3개');
   assert.deepEqual(await page.locator('.review-item blockquote').allTextContents(), extra);
