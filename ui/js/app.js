@@ -135,6 +135,7 @@ function shell(route) {
     h('aside', { class: 'rail' },
       h('a', { href: home, class: 'brand', 'aria-label': 'stovebot' }, logo()),
       h('nav', { 'aria-label': t('nav.main') }, navLinks('rail-nav')),
+      h('div', { class: 'rail-slot', id: 'rail-slot' }), // a view's own part of the rail
       h('div', { class: 'rail-foot' }, user ? quotaCard() : null, languageSwitch())),
     h('header', { class: 'topbar' },
       h('a', { href: home, class: 'brand', 'aria-label': 'stovebot' }, logo()),

@@ -70,6 +70,7 @@ export const icons = {
   link: ['M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1', 'M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1'],
   download: ['M12 4v11', 'M7 10l5 5 5-5', 'M5 20h14'],
   plus: ['M12 5v14', 'M5 12h14'],
+  menu: ['M4 6h16', 'M4 12h16', 'M4 18h16'],
 };
 
 /** The stovebot logo: a baseball with its seams, and the word. */

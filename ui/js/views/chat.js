@@ -9,20 +9,24 @@ import { makeHistory } from './chat/history.js';
 import { makeAsker } from './chat/ask.js';
 import { makeDock } from './chat/dock.js';
 import { suggestedQuestions } from './chat/suggest.js';
-import { latestConversation } from './chat/conversations.js';
+import { latestConversation, findConversation, makeConversationList, placeList, replaceAddress } from './chat/conversations.js';
 
-/** chatView is the chat at #/chat. */
-export function chatView(root) {
+/** chatView is the chat at #/chat, or #/chat/ID for one conversation. */
+export function chatView(root, [asked] = []) {
   const list = h('ol', { class: 'turns', 'aria-label': t('chat.title') });
   const empty = h('div', { class: 'empty-chat', hidden: true });
   const dock = h('div', { class: 'dock' });
 
-  // the conversation shown, continued by the next question: the most
-  // recently active one at first; none (a new one) after "new conversation"
+  // the conversation shown, continued by the next question: the one in the
+  // address or the most recently active one at first; none (a new one)
+  // after "new conversation"
   const conversation = { id: null };
   const title = h('p', { class: 'chat-title' });
+  const drawerButton = h('button', {
+    type: 'button', class: 'icon-btn conv-toggle', 'aria-label': t('chat.list.open'), title: t('chat.list.open'),
+  }, icon(icons.menu, { size: 20 }));
   const fresh = h('button', { type: 'button', class: 'btn small ghost new-chat' }, icon(icons.plus, { size: 16 }), t('chat.new'));
-  const head = h('div', { class: 'chat-head' }, title, fresh);
+  const head = h('div', { class: 'chat-head' }, drawerButton, title, fresh);
   const showTitle = (conv) => { title.textContent = conv ? conv.title : t('chat.new.title'); };
 
   const newTurn = (question, when) => makeTurn(question, when, { removed: paintEmpty, focus: () => composer.focus() });
@@ -35,21 +39,37 @@ export function chatView(root) {
   const asker = makeAsker(list, {
     newTurn,
     changed: paintEmpty,
-    painted: () => { composer.paint(); fresh.disabled = asker.busy(); },
+    painted: () => {
+      composer.paint();
+      fresh.disabled = asker.busy();
+      if (!asker.busy()) conversations.refresh(); // its activity moved it to the top
+    },
     giveBack: (content, message) => { composer.setText(content); composer.showError(message); },
     conversation,
-    started: showTitle,
+    started: (conv) => { showTitle(conv); replaceAddress(conv.id); },
   });
   const composer = makeDock(dock, { send: (content) => asker.ask(content), busy: asker.busy });
 
-  fresh.addEventListener('click', () => {
+  // open shows a conversation (null: a new, empty one).
+  function open(conv) {
     if (asker.busy()) return;
-    conversation.id = null;
-    showTitle(null);
+    conversation.id = conv ? conv.id : null;
+    showTitle(conv);
+    replaceAddress(conversation.id);
     history.reset();
     history.load();
+    conversations.mark();
+    place.close();
     composer.focus();
+  }
+  const conversations = makeConversationList({
+    current: () => conversation.id,
+    open,
+    renamed: (conv) => { if (conv.id === conversation.id) showTitle(conv); },
+    removed: (id) => { if (id === conversation.id) open(null); },
   });
+  const place = placeList(conversations.el, drawerButton);
+  fresh.addEventListener('click', () => open(null));
 
   function paintEmpty() {
     const none = list.children.length === 0 && history.started();
@@ -75,10 +95,13 @@ export function chatView(root) {
   root.append(h('section', { class: 'chat' },
     h('h1', { class: 'sr-only' }, t('chat.title')),
     head, history.top, history.loading, empty, list, dock));
-  latestConversation()
+  (asked ? findConversation(asked) : Promise.resolve(null))
+    .then((conv) => conv || latestConversation())
     .then((conv) => {
       conversation.id = conv ? conv.id : null;
       showTitle(conv);
+      replaceAddress(conversation.id);
+      conversations.mark();
     })
     .catch(() => showTitle(null)) // the history's load says what went wrong
     .then(() => history.load())
@@ -86,6 +109,7 @@ export function chatView(root) {
 
   return {
     destroy() {
+      place.destroy();
       history.destroy();
       composer.destroy();
     },
