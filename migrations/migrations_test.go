@@ -101,6 +101,9 @@ func checkDataModel(t *testing.T, app core.App) {
 	if reply, ok := chats.Fields.GetByName("reply").(*core.RelationField); !ok || reply.CollectionId != chats.Id || reply.MaxSelect != 1 {
 		t.Fatalf("expected chats.reply to be a single relation to chats, got %#v", chats.Fields.GetByName("reply"))
 	}
+	if f, ok := chats.Fields.GetByName("status").(*core.SelectField); !ok || strings.Join(f.Values, " ") != "pending done failed stopped" {
+		t.Fatalf("expected chats.status to take pending, done, failed and stopped, got %#v", chats.Fields.GetByName("status"))
+	}
 	conversations, _ := app.FindCollectionByNameOrId(ConversationsCollection)
 	if f, ok := chats.Fields.GetByName("conversation").(*core.RelationField); !ok || f.CollectionId != conversations.Id || !f.Required || !f.CascadeDelete {
 		t.Fatalf("expected chats.conversation to be a required relation to conversations, deleted with it, got %#v", chats.Fields.GetByName("conversation"))
