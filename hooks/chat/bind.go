@@ -45,6 +45,16 @@ func Bind(app core.App, cfg *config.Config, quotes *search.Index) *Service {
 			Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog(), quota.Headers(cfg), guard.LimitBody())
 		guard.RefuseOtherMethods(se.Router, "/api/chat", "POST")
 
+		// the answers of one question (answers.go)
+		users := apis.RequireAuth(migrations.UsersCollection)
+		se.Router.POST("/api/chat/{id}/stop", s.handleStop).Bind(users, guard.LimitBody())
+		se.Router.POST("/api/chat/{id}/regenerate", s.handleRegenerate).
+			Bind(users, apis.SkipSuccessActivityLog(), quota.Headers(cfg), guard.LimitBody())
+		se.Router.GET("/api/chat/{id}/stream", s.handleFollow).Bind(users)
+		guard.RefuseOtherMethods(se.Router, "/api/chat/{id}/stop", "POST")
+		guard.RefuseOtherMethods(se.Router, "/api/chat/{id}/regenerate", "POST")
+		guard.RefuseOtherMethods(se.Router, "/api/chat/{id}/stream", "GET")
+
 		app.Cron().MustAdd("stovebotIdempotencyExpiry", "17 * * * *", func() {
 			if err := idemExpire(app.DB(), cfg.Now()); err != nil {
 				app.Logger().Warn("chat: expiring idempotency keys", "error", err)

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -21,22 +23,36 @@ import (
 // goroutine (start): pieces are appended as they arrive, and a reader (the
 // SSE handler) is woken to send them; nothing waits for the reader. A JSON
 // one runs on the handler's goroutine (Ask), and only its result is read.
+//
+// While it runs it is listed in the service's live generations under its
+// question's id, for stop (POST /api/chat/{id}/stop) and for followers
+// (GET /api/chat/{id}/stream), who may join at any time.
 type generation struct {
 	mu     sync.Mutex
 	text   []byte
+	wake   chan struct{} // closed at the next piece, for followers; nil when none waits
 	notify chan struct{} // a piece arrived (capacity 1: wake-ups coalesce)
-	done   chan struct{} // closed by start when reply/err and quota are set
+	done   chan struct{} // closed by settle when reply/err and quota are set
 	stream bool          // a reader sends the pieces as they arrive
 
-	reply *core.Record
-	err   *router.ApiError
-	quota quota.Quota // after the refund when err is set
+	ctx     context.Context // the upstream call's: ends with stop, or the server
+	cancel  context.CancelFunc
+	stopped atomic.Bool // its user stopped it
+
+	question *core.Record // read only after done
+	reply    *core.Record // nil when it failed, or was stopped before its first piece
+	err      *router.ApiError
+	quota    quota.Quota // after the refund when err is set
 }
 
 func (g *generation) add(piece string) {
 	g.mu.Lock()
 	first := len(g.text) == 0
 	g.text = append(g.text, piece...)
+	if g.wake != nil {
+		close(g.wake)
+		g.wake = nil
+	}
 	g.mu.Unlock()
 	select {
 	case g.notify <- struct{}{}:
@@ -57,17 +73,47 @@ func (g *generation) since(n int) string {
 	return string(g.text[n:])
 }
 
-func newGeneration(stream bool) *generation {
-	return &generation{notify: make(chan struct{}, 1), done: make(chan struct{}), stream: stream}
+// changed returns a channel that is closed at the next piece (or never,
+// once the generation is done: wait for done too), for any number of
+// followers. Take it before reading the text, so that no piece is missed.
+func (g *generation) changed() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.wake == nil {
+		g.wake = make(chan struct{})
+	}
+	return g.wake
+}
+
+// stop cancels the upstream call; the generation then saves what it has
+// as a stopped answer (halt).
+func (g *generation) stop() {
+	g.stopped.Store(true)
+	g.cancel()
+}
+
+func newGeneration(parent context.Context, question *core.Record, stream bool) *generation {
+	g := &generation{notify: make(chan struct{}, 1), done: make(chan struct{}), stream: stream, question: question}
+	g.ctx, g.cancel = context.WithCancel(parent)
+	return g
+}
+
+// settle ends acc's generation once its outcome is set: it leaves the live
+// generations, and its readers are told.
+func (s *Service) settle(acc *accepted) {
+	g := acc.gen
+	s.live.CompareAndDelete(acc.question.Id, g)
+	g.cancel()
+	close(g.done)
 }
 
 // start makes the answer of acc in the background.
 func (s *Service) start(acc *accepted) *generation {
-	g := newGeneration(acc.stream)
+	g := acc.gen
 	s.running.add()
 	go func() {
 		defer s.running.done()
-		defer close(g.done)
+		defer s.settle(acc)
 		defer func() {
 			// No handler recovers this goroutine: a panic would end the
 			// process and every other request with it.
@@ -96,7 +142,7 @@ func (s *Service) failPanicked(acc *accepted, g *generation, r any) {
 	if !acc.settled {
 		// undo what a rolled-back transaction of succeed or fail set
 		acc.question.Set("status", StatusPending)
-		acc.question.Set("reply", "")
+		acc.question.Set("reply", acc.before.reply)
 		s.fail(acc, g, g.since(0), fmt.Errorf("panic: %v", r))
 		return
 	}
@@ -115,6 +161,10 @@ func (s *Service) internalError(acc *accepted, g *generation) {
 
 func (s *Service) generate(acc *accepted, g *generation) {
 	res, err := s.answer(acc, g)
+	if err != nil && g.stopped.Load() {
+		s.halt(acc, g)
+		return
+	}
 	if err == nil && strings.TrimSpace(res.Content) == "" {
 		err = errors.Join(upstream.ErrFailed, errors.New("an empty answer"))
 	}
@@ -147,9 +197,9 @@ func (s *Service) answer(acc *accepted, g *generation) (upstream.Result, error) 
 	req := upstream.Request{Messages: acc.prompt, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
 	acc.prompt = nil // not kept while the answer streams
 	if acc.stream {
-		return s.upstream.Stream(s.ctx, req, g.add)
+		return s.upstream.Stream(g.ctx, req, g.add)
 	}
-	res, err := s.upstream.Complete(s.ctx, req)
+	res, err := s.upstream.Complete(g.ctx, req)
 	if err == nil {
 		g.add(res.Content)
 	}
@@ -179,7 +229,7 @@ func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) err
 	if err != nil {
 		// rolled back: the question is still pending, without this reply
 		acc.question.Set("status", StatusPending)
-		acc.question.Set("reply", "")
+		acc.question.Set("reply", acc.before.reply)
 		return err
 	}
 	acc.settled = true
@@ -188,8 +238,52 @@ func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) err
 	return nil
 }
 
+// halt saves what a stopped request made: the partial answer, if any, as
+// a stopped answer that its question, stopped too, points at (SPEC 13.2).
+// A regeneration stopped before its first piece leaves the question as it
+// was. The request stays counted: the upstream was called. If the halt
+// cannot be saved, the request fails instead (and is refunded).
+func (s *Service) halt(acc *accepted, g *generation) {
+	partial := g.since(0)
+	var w *recordWriter
+	var reply *core.Record
+	err := s.app.RunInTransaction(func(txApp core.App) error {
+		var err error
+		if w, err = newRecordWriter(txApp); err != nil {
+			return err
+		}
+		status := StatusStopped
+		if strings.TrimSpace(partial) != "" {
+			if reply, err = w.insertAnswerText(acc.question, partial, StatusStopped); err != nil {
+				return err
+			}
+		} else if acc.before.regenerated {
+			status = acc.before.status
+		}
+		if err := w.updateQuestion(acc.question, status, reply); err != nil {
+			return err
+		}
+		if acc.key != "" {
+			return idemFinish(txApp.DB(), acc.user.Id, acc.key, true)
+		}
+		return nil
+	})
+	if err != nil {
+		acc.question.Set("status", StatusPending)
+		acc.question.Set("reply", acc.before.reply)
+		s.app.Logger().Error("chat: saving a stopped answer", "question", acc.question.Id, "error", err)
+		s.fail(acc, g, partial, err)
+		return
+	}
+	acc.settled = true
+	g.reply, g.quota = reply, acc.quota
+	w.announce(s.app)
+}
+
 // fail marks the question failed, keeps the partial answer (as a failed
 // assistant record), refunds the request and forgets its Idempotency-Key.
+// A failed regeneration keeps nothing: its question goes back to the
+// answer it had.
 func (s *Service) fail(acc *accepted, g *generation, partial string, cause error) {
 	status, message := http.StatusBadGateway, "The chat service did not answer properly. This request was not counted; please try again."
 	switch {
@@ -207,12 +301,16 @@ func (s *Service) fail(acc *accepted, g *generation, partial string, cause error
 			return err
 		}
 		var reply *core.Record // the partial answer, if any
-		if strings.TrimSpace(partial) != "" {
-			if reply, err = w.insertPartial(acc.question, partial); err != nil {
+		status := StatusFailed
+		switch {
+		case acc.before.regenerated:
+			status = acc.before.status // and acc.question's reply is still its earlier one
+		case strings.TrimSpace(partial) != "":
+			if reply, err = w.insertAnswerText(acc.question, partial, StatusFailed); err != nil {
 				return err
 			}
 		}
-		if err := w.updateQuestion(acc.question, StatusFailed, reply); err != nil {
+		if err := w.updateQuestion(acc.question, status, reply); err != nil {
 			return err
 		}
 		if acc.key != "" {

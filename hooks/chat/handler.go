@@ -150,6 +150,11 @@ func (s *Service) handlePost(e *core.RequestEvent) error {
 	if replay != nil {
 		return s.writeAnswer(e, replay) // always as JSON
 	}
+	return s.deliver(e, acc)
+}
+
+// deliver makes acc's answer in the background and streams it.
+func (s *Service) deliver(e *core.RequestEvent, acc *accepted) error {
 	s.running.add() // a stopping server waits until the stream is delivered
 	defer s.running.done()
 	g := s.start(acc)

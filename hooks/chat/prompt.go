@@ -51,38 +51,54 @@ func buildMessages(db dbx.Builder, quotes *search.Index, earlier []upstream.Mess
 	return append(msgs, upstream.Message{Role: "user", Content: question}), nil
 }
 
-// contextSQL reads a conversation's last n finished messages. n is written into
-// the SQL, not bound: SQLite plans a LIMIT with the value bound to it, so
-// a bound LIMIT makes every run of the statement compile it again (22 µs
-// a run instead of 14 in a Go benchmark on make bench's data). n comes from the configuration, so there is one statement.
-// (SQLite would also plan anew for each user if sqlite_stat4 held samples
-// of chats; PocketBase's PRAGMA optimize leaves it empty, and only a
-// manual full ANALYZE fills it.)
-func contextSQL(n int) string {
-	return `SELECT "role", "content" FROM ` + migrations.ChatsCollection + `
-	WHERE "conversation" = ? AND "status" = 'done' ORDER BY "created" DESC LIMIT ` + strconv.Itoa(n)
+// contextSQL reads a conversation's last finished exchanges: each done
+// question with the answer its reply points at, which after a regeneration
+// is the newest of its answers (older ones stay done, but are not context),
+// enough of them for n messages, newest first. With before, only those
+// asked before a time: a regeneration's context is what the first answer
+// had. n is written into the SQL, not bound: SQLite plans a LIMIT with the
+// value bound to it, so a bound LIMIT makes every run of the statement
+// compile it again (22 µs a run instead of 14 in a Go benchmark on make
+// bench's data). n comes from the configuration, so there is one statement
+// of each kind. (SQLite would also plan anew for each user if sqlite_stat4
+// held samples of chats; PocketBase's PRAGMA optimize leaves it empty, and
+// only a manual full ANALYZE fills it.)
+func contextSQL(n int, before bool) string {
+	var earlier string
+	if before {
+		earlier = ` AND q."created" < ?`
+	}
+	return `SELECT q."content", a."content" FROM ` + migrations.ChatsCollection + ` q
+	JOIN ` + migrations.ChatsCollection + ` a ON a."id" = q."reply"
+	WHERE q."conversation" = ? AND q."role" = 'user' AND q."status" = 'done'` + earlier + `
+	ORDER BY q."created" DESC LIMIT ` + strconv.Itoa((n+1)/2)
 }
 
-// earlierMessages returns a conversation's last finished messages, oldest
-// first, with query (contextSQL) in tx.
-func earlierMessages(tx *sql.Tx, query, conversationID string) ([]upstream.Message, error) {
-	rows, err := tx.Query(query, conversationID)
+// earlierMessages returns at most n messages of a conversation's last
+// finished exchanges, oldest first, with query (contextSQL) and its
+// arguments in tx.
+func earlierMessages(tx *sql.Tx, query string, n int, args ...any) ([]upstream.Message, error) {
+	rows, err := tx.Query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading context: %w", err)
 	}
 	defer rows.Close()
-	var msgs []upstream.Message
+	msgs := make([]upstream.Message, 0, n+1)
 	for rows.Next() {
-		var m upstream.Message
-		if err := rows.Scan(&m.Role, &m.Content); err != nil {
+		var question, answer string
+		if err := rows.Scan(&question, &answer); err != nil {
 			return nil, fmt.Errorf("reading context: %w", err)
 		}
-		msgs = append(msgs, m)
+		// reversed below
+		msgs = append(msgs, upstream.Message{Role: RoleAssistant, Content: answer}, upstream.Message{Role: RoleUser, Content: question})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading context: %w", err)
 	}
 	slices.Reverse(msgs)
+	if len(msgs) > n {
+		msgs = msgs[len(msgs)-n:] // an odd n: the oldest question goes
+	}
 	return msgs, nil
 }
 

@@ -6,14 +6,16 @@ import (
 	"testing"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"stovebot/hooks/chat"
 	"stovebot/hooks/hookstest"
 	"stovebot/migrations"
 )
 
-// The context query must read a conversation's messages through the
-// (conversation, created) index, newest first, with no sort, also once a
+// The context queries must read a conversation's questions through the
+// (conversation, created) index, newest first, with no sort, and each
+// one's answer by its id, also once a
 // full ANALYZE has sampled chats into sqlite_stat4 and the planner weighs
 // the samples.
 func TestContextQueryUsesTheConversationIndex(t *testing.T) {
@@ -39,7 +41,24 @@ func TestContextQueryUsesTheConversationIndex(t *testing.T) {
 	if samples == 0 {
 		t.Fatal("ANALYZE wrote no sqlite_stat4 samples for chats: the test would not test the planner's use of them")
 	}
-	rows, err := app.ConcurrentDB().(*dbx.DB).DB().Query("EXPLAIN QUERY PLAN "+chat.ContextSQL(6), "conv00000000003")
+	for _, c := range []struct {
+		before bool
+		args   []any
+		plan   string
+	}{
+		{false, []any{"conv00000000003"}, "SEARCH q USING INDEX idx_chats_conversation_created (conversation=?); SEARCH a USING INDEX sqlite_autoindex_chats_1 (id=?)"},
+		{true, []any{"conv00000000003", "2026-11-20 10:00:00.000Z"}, "SEARCH q USING INDEX idx_chats_conversation_created (conversation=? AND created<?); SEARCH a USING INDEX sqlite_autoindex_chats_1 (id=?)"},
+	} {
+		if got := queryPlan(t, app, chat.ContextSQL(6, c.before), c.args...); got != c.plan {
+			t.Errorf("plan of the context query (before: %v): %q", c.before, got)
+		}
+	}
+}
+
+// queryPlan is SQLite's plan of query, its steps joined by "; ".
+func queryPlan(t *testing.T, app core.App, query string, args ...any) string {
+	t.Helper()
+	rows, err := app.ConcurrentDB().(*dbx.DB).DB().Query("EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +75,5 @@ func TestContextQueryUsesTheConversationIndex(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(details, "; ")
-	if got != "SEARCH chats USING INDEX idx_chats_conversation_created (conversation=?)" {
-		t.Errorf("plan of the context query: %q", got)
-	}
+	return strings.Join(details, "; ")
 }

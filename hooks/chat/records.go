@@ -83,11 +83,11 @@ func (w *recordWriter) insertAnswer(question *core.Record, res upstream.Result) 
 	return r, w.insert(r)
 }
 
-// insertPartial writes the text a failed request made before it failed,
-// as a failed answer to question. Link the question to it with
-// updateQuestion.
-func (w *recordWriter) insertPartial(question *core.Record, text string) (*core.Record, error) {
-	r := newAnswer(w.collection, question, text, StatusFailed)
+// insertAnswerText writes the text a request made before it failed or was
+// stopped, as an answer to question with that status. Link the question to
+// it with updateQuestion.
+func (w *recordWriter) insertAnswerText(question *core.Record, text, status string) (*core.Record, error) {
+	r := newAnswer(w.collection, question, text, status)
 	return r, w.insert(r)
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -29,6 +30,7 @@ const (
 	StatusPending = "pending"
 	StatusDone    = "done"
 	StatusFailed  = "failed"
+	StatusStopped = migrations.ChatStatusStopped
 )
 
 // shutdownGrace is how long a stopping server lets running answers finish
@@ -45,11 +47,13 @@ type Service struct {
 	quotes   *search.Index    // grounding and offline answers
 	workers  *workers         // run the SQL of stream requests
 	context  string           // contextSQL of the configured length, "" for none
+	before   string           // contextSQL of a regeneration, "" for none
 
 	ctx      context.Context // cancelled when the server stops, after shutdownGrace
 	cancel   context.CancelFunc
 	running  inflight    // answers and the handlers delivering them
 	stopping atomic.Bool // set when the server stops: new requests get 503
+	live     sync.Map    // question id → its *generation, while it runs
 }
 
 func newService(app core.App, cfg *config.Config, quotes *search.Index) *Service {
@@ -63,7 +67,7 @@ func newService(app core.App, cfg *config.Config, quotes *search.Index) *Service
 			HTTPClient: cfg.HTTPClient,
 		})
 		if cfg.ContextMessages > 0 {
-			s.context = contextSQL(cfg.ContextMessages)
+			s.context, s.before = contextSQL(cfg.ContextMessages, false), contextSQL(cfg.ContextMessages, true)
 		}
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -88,11 +92,21 @@ type accepted struct {
 	day          string // the local day it was counted on, for a quota.Refund
 	key          string // its Idempotency-Key, or ""
 	stream       bool
-	settled      bool // its outcome (answer saved, or failure and quota.Refund) has committed
+	settled      bool        // its outcome (answer saved, or failure and quota.Refund) has committed
+	gen          *generation // its answer, listed in live from acceptance to settle
+	before       prior       // a regeneration's question as it was
 
 	// what goes upstream, or why it could not be assembled
 	prompt    []upstream.Message
 	promptErr error
+}
+
+// prior is what a regenerated question was before: a failed or stopped
+// regeneration leaves it so.
+type prior struct {
+	regenerated bool
+	status      string
+	reply       string // "" for a new question
 }
 
 // checkContent trims content and checks its length, naming the field.
@@ -186,7 +200,7 @@ func (s *Service) accept(e *core.RequestEvent, q Question, stream bool) (*accept
 			// under a stream of chat requests, is nearly always (about
 			// 40 µs more a query). The question is pending, so it is not
 			// in the context twice.
-			if earlier, err = earlierMessages(w.tx, s.context, acc.conversation.Id); err != nil {
+			if earlier, err = earlierMessages(w.tx, s.context, s.cfg.ContextMessages, acc.conversation.Id); err != nil {
 				return err
 			}
 		}
@@ -215,15 +229,26 @@ func (s *Service) accept(e *core.RequestEvent, q Question, stream bool) (*accept
 		quota.Use(e, answer.Quota)
 		return nil, answer, nil
 	}
+	s.admit(e, acc, w, earlier)
+	return acc, nil, nil
+}
+
+// admit lists acc's generation among the live ones, fires the events of
+// its writes, sets the quota headers, and assembles what goes upstream
+// after the earlier messages.
+func (s *Service) admit(e *core.RequestEvent, acc *accepted, w *recordWriter, earlier []upstream.Message) {
+	// listed before the events, so whoever hears of the question can stop
+	// or follow its answer
+	acc.gen = newGeneration(s.ctx, acc.question, acc.stream)
+	s.live.Store(acc.question.Id, acc.gen)
 	w.announce(s.app)
 	quota.Use(e, acc.quota)
 	if s.upstream != nil {
 		// Assembled here, not by the generation: SQLite in pure Go grows a
 		// goroutine's stack to tens of KB, and the generation's stack is
 		// kept while an answer streams (1,000 streams: about 9 MB more RSS).
-		acc.prompt, acc.promptErr = buildMessages(e.App.DB(), s.quotes, earlier, content)
+		acc.prompt, acc.promptErr = buildMessages(e.App.DB(), s.quotes, earlier, acc.question.GetString("content"))
 	}
-	return acc, nil, nil
 }
 
 // replay loads the result of a finished request.
@@ -232,9 +257,11 @@ func (s *Service) replay(e *core.RequestEvent, user *core.Record, questionID str
 	if err != nil {
 		return nil, e.NotFoundError("The first request with this Idempotency-Key was deleted.", err)
 	}
-	reply, err := e.App.FindRecordById(migrations.ChatsCollection, question.GetString("reply"))
-	if err != nil {
-		return nil, e.NotFoundError("The answer of the first request with this Idempotency-Key was deleted.", err)
+	var reply *core.Record // none when it was stopped before its first piece
+	if id := question.GetString("reply"); id != "" || question.GetString("status") != StatusStopped {
+		if reply, err = e.App.FindRecordById(migrations.ChatsCollection, id); err != nil {
+			return nil, e.NotFoundError("The answer of the first request with this Idempotency-Key was deleted.", err)
+		}
 	}
 	conv, err := e.App.FindRecordById(migrations.ConversationsCollection, question.GetString("conversation"))
 	if err != nil {
@@ -259,10 +286,16 @@ func (s *Service) Ask(e *core.RequestEvent, q Question) (*Answer, error) {
 	}
 	s.running.add() // a stopping server waits until the answer is delivered
 	defer s.running.done()
-	// The answer is made on this goroutine, whose stack the transaction has
-	// grown already; it does not use the request's context, so it is made
-	// and saved even if the client goes away meanwhile.
-	g := newGeneration(false)
+	return s.finish(e, acc)
+}
+
+// finish makes acc's answer on this goroutine, whose stack the transaction
+// has grown already, and returns it for a JSON client. It does not use the
+// request's context, so the answer is made and saved even if the client
+// goes away meanwhile.
+func (s *Service) finish(e *core.RequestEvent, acc *accepted) (*Answer, error) {
+	g := acc.gen
+	defer s.settle(acc) // after the recovery below
 	defer func() {
 		// A panic is a bug: the request is ended here, then PocketBase
 		// logs the panic and answers 500.
@@ -279,6 +312,8 @@ func (s *Service) Ask(e *core.RequestEvent, q Question) (*Answer, error) {
 	}
 	// as the activity trigger moved it; changed here, on the goroutine
 	// that owns acc, never by a generation that a stream's handler reads
-	acc.conversation.SetRaw("updated", g.reply.GetDateTime("created"))
+	if g.reply != nil {
+		acc.conversation.SetRaw("updated", g.reply.GetDateTime("created"))
+	}
 	return &Answer{Question: acc.question, Reply: g.reply, Conversation: acc.conversation, Quota: g.quota}, nil
 }

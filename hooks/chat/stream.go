@@ -16,40 +16,65 @@ import (
 // piece. Clients ignore comment lines.
 const ping = ": ping\n\n"
 
-// streamAnswer sends g as Server-Sent Events: chat, then each piece as a
-// delta as soon as it arrives, then done or error, with a ping comment
-// after each StreamPing of silence. The stream is exempt from the
+// eventStream is a response of Server-Sent Events. It is exempt from the
 // server's write timeout; its read timeout ends when the body has been
 // read (net/http lifts it), and the header and idle timeouts apply only
-// between requests. If the client goes away, the handler returns and the
-// generation goes on and is saved.
-func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generation) error {
+// between requests.
+type eventStream struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+// openEventStream sends the headers of an event stream.
+func openEventStream(e *core.RequestEvent) *eventStream {
 	rc := http.NewResponseController(e.Response)
 	_ = rc.SetWriteDeadline(time.Time{}) // the test recorder does not support deadlines
-
 	h := e.Response.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no") // nginx would buffer the stream otherwise
 	e.Response.WriteHeader(http.StatusOK)
+	return &eventStream{w: e.Response, rc: rc}
+}
 
-	send := func(event string, data any) error {
-		payload, err := json.Marshal(data)
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(e.Response, "event: %s\ndata: %s\n\n", event, payload); err != nil {
-			return err
-		}
-		return rc.Flush()
+func (es *eventStream) send(event string, data any) error {
+	payload, err := json.Marshal(data)
+	if err != nil {
+		return err
 	}
+	if _, err := fmt.Fprintf(es.w, "event: %s\ndata: %s\n\n", event, payload); err != nil {
+		return err
+	}
+	return es.rc.Flush()
+}
 
-	if err := send("chat", map[string]any{"chat": acc.question, "conversation": acc.conversation, "quota": acc.quota}); err != nil {
+func (es *eventStream) ping() error {
+	if _, err := io.WriteString(es.w, ping); err != nil {
+		return err
+	}
+	return es.rc.Flush()
+}
+
+// streamAnswer sends g as Server-Sent Events: chat, then each piece as a
+// delta as soon as it arrives, then done or error (relay). If the client
+// goes away, the handler returns and the generation goes on and is saved.
+func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generation) error {
+	out := openEventStream(e)
+	if err := out.send("chat", map[string]any{"chat": acc.question, "conversation": acc.conversation, "quota": acc.quota}); err != nil {
 		return nil // the client is gone; the answer is still made and saved
 	}
+	// the one reader of notify
+	return s.relay(e, out, g, 0, func() <-chan struct{} { return g.notify })
+}
+
+// relay sends g's text after its first sent bytes as delta events as it
+// grows, with a ping comment after each StreamPing of silence, then done
+// (the answer, and its question as it ended) or error. wake returns a
+// channel that a new piece closes or signals; it is taken before the text
+// is read. relay returns when g is done or the client has gone.
+func (s *Service) relay(e *core.RequestEvent, out *eventStream, g *generation, sent int, wake func() <-chan struct{}) error {
 	silence := time.NewTimer(s.cfg.StreamPing)
 	defer silence.Stop()
-	sent := 0
 	flush := func() error {
 		piece := g.since(sent)
 		if piece == "" {
@@ -57,19 +82,17 @@ func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generatio
 		}
 		sent += len(piece)
 		silence.Reset(s.cfg.StreamPing)
-		return send("delta", map[string]string{"content": piece})
+		return out.send("delta", map[string]string{"content": piece})
 	}
 	for {
+		more := wake()
+		if err := flush(); err != nil {
+			return nil
+		}
 		select {
-		case <-g.notify:
-			if err := flush(); err != nil {
-				return nil
-			}
+		case <-more:
 		case <-silence.C:
-			if _, err := io.WriteString(e.Response, ping); err != nil {
-				return nil
-			}
-			if err := rc.Flush(); err != nil {
+			if err := out.ping(); err != nil {
 				return nil
 			}
 			silence.Reset(s.cfg.StreamPing)
@@ -78,9 +101,9 @@ func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generatio
 				return nil
 			}
 			if g.err != nil {
-				_ = send("error", map[string]any{"status": g.err.Status, "message": g.err.Message, "quota": g.quota})
+				_ = out.send("error", map[string]any{"status": g.err.Status, "message": g.err.Message, "quota": g.quota})
 			} else {
-				_ = send("done", map[string]any{"reply": g.reply})
+				_ = out.send("done", map[string]any{"reply": g.reply, "chat": g.question})
 			}
 			return nil
 		case <-e.Request.Context().Done():

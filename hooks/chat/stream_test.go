@@ -23,7 +23,13 @@ type sseEvent struct{ name, data string }
 // openStream posts a streaming chat request and returns a reader of events.
 func openStream(t testing.TB, ctx context.Context, url, token, body string, headers ...string) (*http.Response, func() (sseEvent, bool)) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(body))
+	return openEvents(t, ctx, "POST", url, token, body, headers...)
+}
+
+// openEvents is openStream with another method.
+func openEvents(t testing.TB, ctx context.Context, method, url, token, body string, headers ...string) (*http.Response, func() (sseEvent, bool)) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
 	req.Header.Set("Authorization", token)
 	req.Header.Set("Accept", "text/event-stream")
 	for i := 0; i+1 < len(headers); i += 2 {
