@@ -27,6 +27,14 @@ func Bind(app core.App, cfg *config.Config, quotes *search.Index) *Service {
 	app.OnRecordDelete(migrations.ChatsCollection).BindFunc(deleteAnswerWithQuestion)
 	app.OnRecordCreate(migrations.ChatsCollection).BindFunc(placeInConversation)
 	app.OnRecordsListRequest(migrations.ChatsCollection).BindFunc(fillChatsTotal)
+	app.OnRecordsListRequest(migrations.ChatsCollection).BindFunc(func(e *core.RecordsListRequestEvent) error {
+		expandOwnAnswers(e.RequestEvent, e.Records)
+		return e.Next()
+	})
+	app.OnRecordViewRequest(migrations.ChatsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		expandOwnAnswers(e.RequestEvent, []*core.Record{e.Record})
+		return e.Next()
+	})
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := s.repairPending(); err != nil {
