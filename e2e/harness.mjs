@@ -49,16 +49,26 @@ export const ANSWER_PIECES = [
 ];
 export const ANSWER = ANSWER_PIECES.join('');
 
+/** HOLD in a question makes the fake upstream hold its stream after the first piece, until release(). */
+export const HOLD = 'HOLD-THE-STREAM';
+/** NUMBERED in a question makes the fake end each answer to it with "Answer #N", N counting its asks. */
+export const NUMBERED = 'NUMBER-ANSWERS';
+
 /**
  * startFakeOpenAI serves /v1/chat/completions (JSON and SSE, a piece every
  * pieceDelay ms) and /v1/models. A question containing FAIL-ONCE gets a
  * 500 the first time it is asked; one containing CUT-ONCE has its stream
- * cut after two pieces the first time.
+ * cut after two pieces the first time; HOLD and NUMBERED: see above.
+ * held() counts the streams on hold now, release() lets them go on, and
+ * cancelled() counts the streams the caller closed before their end.
  */
 export async function startFakeOpenAI({ pieceDelay = 350 } = {}) {
   const calls = [];
   const failedOnce = new Set();
   const cutOnce = new Set();
+  const holds = new Set(); // the resolvers of the streams on hold
+  const asked = new Map(); // question → times asked, for NUMBERED
+  let cancelled = 0;
   const server = createServer(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -100,7 +110,13 @@ export async function startFakeOpenAI({ pieceDelay = 350 } = {}) {
     res.write(chunk({ role: 'assistant', content: '' }));
     const cut = question.includes('CUT-ONCE') && !cutOnce.has(question);
     if (cut) cutOnce.add(question);
-    for (const [i, piece] of ANSWER_PIECES.entries()) {
+    res.on('close', () => { if (!res.writableEnded) cancelled++; });
+    const pieces = ANSWER_PIECES.slice();
+    if (question.includes(NUMBERED)) {
+      asked.set(question, (asked.get(question) || 0) + 1);
+      pieces.push(`\n\nAnswer #${asked.get(question)}`);
+    }
+    for (const [i, piece] of pieces.entries()) {
       await sleep(pieceDelay);
       if (res.destroyed) return;
       if (cut && i === 2) {
@@ -108,6 +124,12 @@ export async function startFakeOpenAI({ pieceDelay = 350 } = {}) {
         return;
       }
       res.write(chunk({ content: piece }));
+      if (i === 0 && question.includes(HOLD)) {
+        await new Promise((resolve) => {
+          holds.add(resolve);
+          res.once('close', () => { holds.delete(resolve); resolve(); });
+        });
+      }
     }
     res.write(chunk({}, 'stop', { usage: { prompt_tokens: 11, completion_tokens: 22, total_tokens: 33 } }));
     res.write('data: [DONE]\n\n');
@@ -118,6 +140,12 @@ export async function startFakeOpenAI({ pieceDelay = 350 } = {}) {
   return {
     url: `http://127.0.0.1:${port}/v1`,
     calls,
+    held: () => holds.size,
+    release() {
+      for (const resolve of holds) resolve();
+      holds.clear();
+    },
+    cancelled: () => cancelled,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
   };
 }

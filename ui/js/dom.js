@@ -71,6 +71,9 @@ export const icons = {
   download: ['M12 4v11', 'M7 10l5 5 5-5', 'M5 20h14'],
   plus: ['M12 5v14', 'M5 12h14'],
   menu: ['M4 6h16', 'M4 12h16', 'M4 18h16'],
+  back: ['M15 6l-6 6 6 6'],
+  forward: ['M9 6l6 6-6 6'],
+  stop: ['M7 7h10v10H7z'],
 };
 
 /** The stovebot logo: a baseball with its seams, and the word. */

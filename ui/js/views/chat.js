@@ -4,9 +4,11 @@
 import { t } from '../i18n.js';
 import { h, icon, icons } from '../dom.js';
 import { quota } from '../quota.js';
-import { makeTurn } from './chat/turns.js';
+import { makeTurn, keepAtBottom } from './chat/turns.js';
 import { makeHistory } from './chat/history.js';
 import { makeAsker } from './chat/ask.js';
+import { makeRunner } from './chat/run.js';
+import { makeAnswers } from './chat/answers.js';
 import { makeDock } from './chat/dock.js';
 import { suggestedQuestions } from './chat/suggest.js';
 import { latestConversation, findConversation, makeConversationList, placeList, replaceAddress } from './chat/conversations.js';
@@ -29,30 +31,51 @@ export function chatView(root, [asked] = []) {
   const head = h('div', { class: 'chat-head' }, drawerButton, title, fresh);
   const showTitle = (conv) => { title.textContent = conv ? conv.title : t('chat.new.title'); };
 
-  const newTurn = (question, when) => makeTurn(question, when, { removed: paintEmpty, focus: () => composer.focus() });
+  // one answer is written at a time: asked, regenerated or followed
+  let wasBusy = false;
+  const runner = makeRunner({
+    painted: () => {
+      const busy = runner.busy();
+      composer.paint();
+      fresh.disabled = busy;
+      list.querySelectorAll('.regen').forEach((b) => { b.disabled = busy; });
+      // its activity moved the conversation to the top
+      if (wasBusy && !busy) conversations.refresh();
+      wasBusy = busy;
+    },
+  });
+  const askAgain = (text) => { composer.setText(text); composer.focus(); };
+  const answers = makeAnswers({ runner, askAgain, focusStop: () => composer.focusStop() });
+  const newTurn = (question, when) => makeTurn(question, when, {
+    removed: paintEmpty, focus: () => composer.focus(), regenerate: answers.regenerate, busy: runner.busy,
+  });
   const history = makeHistory(list, {
     newTurn,
-    askAgain: (text) => { composer.setText(text); composer.focus(); },
+    askAgain,
+    follow: answers.follow,
     changed: paintEmpty,
     conversation,
   });
   const asker = makeAsker(list, {
+    runner,
     newTurn,
     changed: paintEmpty,
-    painted: () => {
-      composer.paint();
-      fresh.disabled = asker.busy();
-      if (!asker.busy()) conversations.refresh(); // its activity moved it to the top
-    },
     giveBack: (content, message) => { composer.setText(content); composer.showError(message); },
     conversation,
     started: (conv) => { showTitle(conv); replaceAddress(conv.id); },
   });
-  const composer = makeDock(dock, { send: (content) => asker.ask(content), busy: asker.busy });
+  const composer = makeDock(dock, {
+    send: (content) => asker.ask(content),
+    busy: runner.busy,
+    live: runner.live,
+    stop: runner.stop,
+    stopping: runner.stopping,
+  });
+  const stopKeeping = keepAtBottom(dock);
 
   // open shows a conversation (null: a new, empty one).
   function open(conv) {
-    if (asker.busy()) return;
+    if (runner.busy()) return;
     conversation.id = conv ? conv.id : null;
     showTitle(conv);
     replaceAddress(conversation.id);
@@ -110,8 +133,10 @@ export function chatView(root, [asked] = []) {
   return {
     destroy() {
       place.destroy();
+      runner.destroy();
       history.destroy();
       composer.destroy();
+      stopKeeping();
     },
   };
 }

@@ -1,6 +1,7 @@
 // The chat's dock: the composer while questions are left, and at 0 a card
 // with the reset time and a live countdown instead (no send button that can
-// only fail).
+// only fail). While an answer is written, Send becomes Stop, and the
+// composer stays until it ends, even when that answer used the last question.
 
 import { t } from '../../i18n.js';
 import { h, replace, icon, icons } from '../../dom.js';
@@ -11,9 +12,10 @@ export const maxChars = () => (quota && quota.maxChars) || 2000;
 
 /**
  * makeDock fills dock and returns the composer's controls. send(content) is
- * called with the trimmed text; busy() says whether an answer is running.
+ * called with the trimmed text; busy() says whether an answer is running,
+ * live() whether it can be stopped (stop()), stopping() whether it is.
  */
-export function makeDock(dock, { send, busy }) {
+export function makeDock(dock, { send, busy, live, stop, stopping }) {
   const input = h('textarea', {
     class: 'composer-input', rows: 1, placeholder: t('chat.placeholder'),
     'aria-label': t('chat.inputLabel'), maxlength: String(maxChars() * 2), enterkeyhint: 'send',
@@ -21,9 +23,13 @@ export function makeDock(dock, { send, busy }) {
   const counter = h('span', { class: 'counter', 'aria-live': 'polite' });
   const sendBtn = h('button', { type: 'submit', class: 'btn primary send', 'aria-label': t('chat.send'), title: t('chat.send') },
     icon(icons.send), h('span', { class: 'send-label' }, t('chat.send')));
+  const stopBtn = h('button', {
+    type: 'button', class: 'btn stop', 'aria-label': t('chat.stop'), title: t('chat.stop'), hidden: true,
+    onclick: () => { if (stopBtn.getAttribute('aria-disabled') !== 'true') stop(); },
+  }, icon(icons.stop, { size: 18 }), h('span', { class: 'send-label' }, t('chat.stop')));
   const error = h('p', { class: 'field-error', hidden: true, role: 'alert' });
   const form = h('form', { class: 'composer' },
-    h('div', { class: 'composer-row' }, input, sendBtn),
+    h('div', { class: 'composer-row' }, input, sendBtn, stopBtn),
     h('div', { class: 'composer-meta' }, h('span', { class: 'hint' }, t('chat.hint')), counter),
     error);
   const limit = makeLimitCard();
@@ -41,6 +47,21 @@ export function makeDock(dock, { send, busy }) {
     sendBtn.setAttribute('aria-busy', String(busy()));
     counter.textContent = n > max * 0.8 ? t('chat.count', { n, max }) : '';
     counter.classList.toggle('over', n > max);
+    paintStop();
+    paintLimit();
+  };
+
+  // Send gives way to Stop while an answer can be stopped; the focus goes
+  // with it when it was on the button that goes.
+  const paintStop = () => {
+    const running = live();
+    const hadSend = document.activeElement === sendBtn;
+    const hadStop = document.activeElement === stopBtn;
+    sendBtn.hidden = running;
+    stopBtn.hidden = !running;
+    stopBtn.setAttribute('aria-disabled', String(running && stopping()));
+    if (running && hadSend) stopBtn.focus();
+    if (!running && hadStop) input.focus({ preventScroll: true });
   };
 
   input.addEventListener('input', () => { grow(input); paint(); showError(''); });
@@ -61,10 +82,17 @@ export function makeDock(dock, { send, busy }) {
     send(content);
   });
 
-  // at 0 left the composer gives way: no send button that can only fail
+  // at 0 left the composer gives way: no send button that can only fail;
+  // the card is drawn anew for each new quota only, so that its countdown
+  // runs on while the composer repaints
+  let shownFor = null;
   const paintLimit = () => {
-    const limited = !!quota && quota.remaining === 0;
+    const limited = !!quota && quota.remaining === 0 && !live();
+    dock.classList.toggle('limited', limited);
     form.hidden = limited;
+    const key = limited ? quota : null;
+    if (key === shownFor) return;
+    shownFor = key;
     limit.show(limited);
   };
 
@@ -83,6 +111,10 @@ export function makeDock(dock, { send, busy }) {
     },
     focus() {
       if (!form.hidden) input.focus({ preventScroll: true });
+    },
+    /** focusStop puts the focus on Stop (the button pressed to start the answer is gone). */
+    focusStop() {
+      if (!stopBtn.hidden) stopBtn.focus();
     },
     destroy() {
       stopQuota();
