@@ -135,24 +135,65 @@ func (d *dataset) addUsers(prefix string, n, dailyLimit int) ([]string, error) {
 }
 
 // addChats gives user pairs question-and-answer pairs, spread evenly over
-// the span before now, all done.
-func (d *dataset) addChats(user string, pairs int, span time.Duration) [][]any {
-	rows := make([][]any, 0, 2*pairs)
+// the span before now, all done, in conversations that each last at most
+// length (one conversation when length ≥ span): a question asked length or
+// more after the first message of the current conversation starts the
+// next. Each conversation is titled by its first question and dated from
+// its first message to its last, as the server makes them; every message
+// names its conversation, and every answer its question. It returns the
+// rows of chats (chatCols) and of conversations (conversationCols), the
+// most recent conversation last; write them with addChatRows.
+func (d *dataset) addChats(user string, pairs int, span, length time.Duration) (chats, convs [][]any) {
+	chats = make([][]any, 0, 2*pairs)
 	step := span / time.Duration(pairs+1)
+	var conv []any
+	var convStart time.Time
 	for i := range pairs {
 		at := d.now.Add(-span + time.Duration(i+1)*step)
 		q, a := d.id(), d.id()
 		asked, answered := at.Format(timeLayout), at.Add(time.Second).Format(timeLayout)
 		question := questions[d.rng.IntN(len(questions))]
-		rows = append(rows,
-			[]any{q, user, "user", question, "done", a, "", 0, 0, asked, answered},
-			[]any{a, user, "assistant", d.sentence(12), "done", "", "bench-model", 120, 24, answered, answered})
+		if conv == nil || at.Sub(convStart) >= length {
+			conv = []any{d.id(), user, migrations.ConversationTitle(question), asked, asked}
+			convStart = at
+			convs = append(convs, conv)
+		}
+		conv[4] = answered // updated: the last message's date, as the activity trigger sets it
+		chats = append(chats,
+			[]any{q, user, conv[0], "user", question, "done", a, "", "", 0, 0, asked, answered},
+			[]any{a, user, conv[0], "assistant", d.sentence(12), "done", "", q, "bench-model", 120, 24, answered, answered})
 	}
-	return rows
+	return chats, convs
 }
 
-var chatCols = []string{"id", "user", "role", "content", "status", "reply", "model",
-	"prompt_tokens", "completion_tokens", "created", "updated"}
+var (
+	chatCols = []string{"id", "user", "conversation", "role", "content", "status", "reply", "question", "model",
+		"prompt_tokens", "completion_tokens", "created", "updated"}
+	conversationCols = []string{"id", "user", "title", "created", "updated"}
+)
+
+// addChatRows writes the rows of addChats: the conversations first, each
+// already dated to its last message, so the activity trigger on chats
+// leaves them as they are.
+func (d *dataset) addChatRows(chats, convs [][]any) error {
+	if err := d.bulk(migrations.ConversationsCollection, conversationCols, convs); err != nil {
+		return err
+	}
+	return d.bulk(migrations.ChatsCollection, chatCols, chats)
+}
+
+// addConversations gives each user one conversation with no messages yet,
+// made an hour before now, and returns their ids in the users' order.
+func (d *dataset) addConversations(users []string) ([]string, error) {
+	ids := make([]string, len(users))
+	rows := make([][]any, len(users))
+	at := d.now.Add(-time.Hour).Format(timeLayout)
+	for i, user := range users {
+		ids[i] = d.id()
+		rows[i] = []any{ids[i], user, "bench", at, at}
+	}
+	return ids, d.bulk(migrations.ConversationsCollection, conversationCols, rows)
+}
 
 // addQuotes adds n approved quotes, Korean and English mixed, and fills
 // the search index with search.Rebuild, as the server does at start-up
@@ -217,6 +258,13 @@ func (d *dataset) token(userID string) (string, error) {
 		return "", err
 	}
 	return user.NewAuthToken()
+}
+
+// newChatUser mints a token for the user id, as a sign-in would, for
+// requests that go into (or show) conversation.
+func (d *dataset) newChatUser(id, conversation string) (chatUser, error) {
+	tok, err := d.token(id)
+	return chatUser{id, tok, conversation}, err
 }
 
 var (

@@ -16,7 +16,7 @@ import (
 )
 
 // holdWord in a question makes the fake hold its stream open after the
-// first piece, until release is called.
+// first piece, until the next release.
 const holdWord = "HOLD-THE-STREAM"
 
 // fakeUpstream is an OpenAI-compatible POST /v1/chat/completions that
@@ -36,6 +36,9 @@ type fakeUpstream struct {
 	stdin io.Closer
 	once  sync.Once
 }
+
+// cpuTime is the CPU time the fake's process has used so far.
+func (f *fakeUpstream) cpuTime() (time.Duration, error) { return processCPU(f.cmd.Process.Pid) }
 
 // fakeEnv, set to 1, makes this program serve the fake and nothing else.
 const fakeEnv = "STOVEBOT_BENCH_FAKE"
@@ -76,11 +79,10 @@ func serveFake() error {
 	if err != nil {
 		return err
 	}
-	hold := make(chan struct{})
-	var once sync.Once
+	var h holds
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) { complete(w, r, hold) })
-	mux.HandleFunc("POST /release", func(w http.ResponseWriter, r *http.Request) { once.Do(func() { close(hold) }) })
+	mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) { complete(w, r, &h) })
+	mux.HandleFunc("POST /release", func(w http.ResponseWriter, r *http.Request) { h.release() })
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		io.Copy(io.Discard, os.Stdin)
@@ -112,9 +114,34 @@ func init() {
 			"data: [DONE]\n\n"))
 }
 
+// holds are the held streams: each waits on the channel that was current
+// when it began, and a release closes it and makes the next one.
+type holds struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func (h *holds) current() <-chan struct{} {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ch == nil {
+		h.ch = make(chan struct{})
+	}
+	return h.ch
+}
+
+func (h *holds) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ch != nil {
+		close(h.ch)
+		h.ch = nil
+	}
+}
+
 var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-func complete(w http.ResponseWriter, r *http.Request, hold chan struct{}) {
+func complete(w http.ResponseWriter, r *http.Request, held *holds) {
 	buf := bodyPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bodyPool.Put(buf)
@@ -128,7 +155,10 @@ func complete(w http.ResponseWriter, r *http.Request, hold chan struct{}) {
 		w.Write(fakeJSON)
 		return
 	}
-	held := bytes.Contains(body, []byte(holdWord))
+	var hold <-chan struct{} // nil: not held
+	if bytes.Contains(body, []byte(holdWord)) {
+		hold = held.current()
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
@@ -138,7 +168,7 @@ func complete(w http.ResponseWriter, r *http.Request, hold chan struct{}) {
 			return
 		}
 		flusher.Flush()
-		if i == 0 && held {
+		if i == 0 && hold != nil {
 			select {
 			case <-hold:
 			case <-r.Context().Done():

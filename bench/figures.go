@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,15 +15,23 @@ import (
 	"stovebot/hooks/search"
 )
 
-// chatBody is the body of POST /api/chat for question.
-func chatBody(question string) []byte { return fmt.Appendf(nil, `{"content":%q}`, question) }
+// chatUser is a user of the bench's requests: their id, a token, and the
+// conversation that their chat requests continue and their history shows.
+type chatUser struct{ id, token, conversation string }
+
+// chatBody is the body of POST /api/chat for question, continuing u's
+// conversation, as the web app sends it after the first question.
+func (u chatUser) chatBody(question string) []byte {
+	return fmt.Appendf(nil, `{"content":%q,"conversation":%q}`, question, u.conversation)
+}
 
 // chatCaller sends POST /api/chat (JSON) as request i of worker w, cycling
-// through the users and the questions.
-func chatCaller(srv *server, tokens []string) func(w, i int) error {
+// through the users and the questions; each request continues its user's
+// conversation.
+func chatCaller(srv *server, users []chatUser) func(w, i int) error {
 	return func(w, i int) error {
-		tok := tokens[(w*31+i)%len(tokens)]
-		return call(http.MethodPost, srv.URL()+"/api/chat", tok, chatBody(questions[(w+i)%len(questions)]), http.StatusCreated)
+		u := users[(w*31+i)%len(users)]
+		return call(http.MethodPost, srv.URL()+"/api/chat", u.token, u.chatBody(questions[(w+i)%len(questions)]), http.StatusCreated)
 	}
 }
 
@@ -38,24 +49,33 @@ type proxyFigures struct {
 	chatP50, chatP99, chatRPS       float64
 	addedP50, addedP99              float64
 	cpuPerChat                      float64 // ms of server CPU per POST /api/chat
+	cpuPerDirect                    float64 // ms of the fake's CPU per direct call
 }
 
 // measureProxy runs POST /api/chat (JSON) and the same request straight to
 // the fake, each at concurrency conc for d, in alternating rounds, and
 // takes the median of each figure over the rounds. Requests cycle through
 // the users and the questions.
-func measureProxy(srv *server, fake *fakeUpstream, tokens []string, conc, rounds int, d time.Duration) (proxyFigures, error) {
-	direct, chat := fake.caller(), chatCaller(srv, tokens)
+func measureProxy(srv *server, fake *fakeUpstream, users []chatUser, conc, rounds int, d time.Duration) (proxyFigures, error) {
+	direct, chat := fake.caller(), chatCaller(srv, users)
 	// warm up both paths: connections, caches, the Go heap
 	for _, do := range []func(int, int) error{direct, chat} {
 		if _, _, err := hammer(conc, time.Second, do); err != nil {
 			return proxyFigures{}, err
 		}
 	}
-	var f [9][]float64
+	var f [10][]float64
 	for round := range rounds {
 		logf("proxy overhead: round %d of %d", round+1, rounds)
+		fake0, err := fake.cpuTime()
+		if err != nil {
+			return proxyFigures{}, err
+		}
 		dl, drps, err := hammer(conc, d, direct)
+		if err != nil {
+			return proxyFigures{}, err
+		}
+		fake1, err := fake.cpuTime()
 		if err != nil {
 			return proxyFigures{}, err
 		}
@@ -72,12 +92,13 @@ func measureProxy(srv *server, fake *fakeUpstream, tokens []string, conc, rounds
 			return proxyFigures{}, err
 		}
 		for i, v := range []float64{msOf(dl.pct(.5)), msOf(dl.pct(.99)), drps, msOf(cl.pct(.5)), msOf(cl.pct(.99)), crps,
-			msOf(cl.pct(.5) - dl.pct(.5)), msOf(cl.pct(.99) - dl.pct(.99)), msOf(cpu1-cpu0) / float64(len(cl))} {
+			msOf(cl.pct(.5) - dl.pct(.5)), msOf(cl.pct(.99) - dl.pct(.99)), msOf(cpu1-cpu0) / float64(len(cl)),
+			msOf(fake1-fake0) / float64(len(dl))} {
 			f[i] = append(f[i], v)
 		}
 	}
 	return proxyFigures{median(f[0]), median(f[1]), median(f[2]), median(f[3]), median(f[4]), median(f[5]),
-		median(f[6]), median(f[7]), median(f[8])}, nil
+		median(f[6]), median(f[7]), median(f[8]), median(f[9])}, nil
 }
 
 // measureSequential times POST /api/chat (JSON) and the same request
@@ -85,7 +106,7 @@ func measureProxy(srv *server, fake *fakeUpstream, tokens []string, conc, rounds
 // to one request when nothing waits in line. (At concurrency c a closed
 // loop's latency is c divided by the throughput, so the added p50 at c=10
 // is mostly the queue.)
-func measureSequential(srv *server, fake *fakeUpstream, tokens []string, n int) (direct, chat latencies, err error) {
+func measureSequential(srv *server, fake *fakeUpstream, users []chatUser, n int) (direct, chat latencies, err error) {
 	lat, err := interleave(n, 50,
 		func(i int) (time.Duration, error) {
 			t := time.Now()
@@ -94,7 +115,8 @@ func measureSequential(srv *server, fake *fakeUpstream, tokens []string, n int) 
 		},
 		func(i int) (time.Duration, error) {
 			t := time.Now()
-			err := call(http.MethodPost, srv.URL()+"/api/chat", tokens[i%len(tokens)], chatBody(questions[i%len(questions)]), http.StatusCreated)
+			u := users[i%len(users)]
+			err := call(http.MethodPost, srv.URL()+"/api/chat", u.token, u.chatBody(questions[i%len(questions)]), http.StatusCreated)
 			return time.Since(t), err
 		})
 	if err != nil {
@@ -107,7 +129,7 @@ func measureSequential(srv *server, fake *fakeUpstream, tokens []string, n int) 
 // `delta` event of POST /api/chat with Accept: text/event-stream and the
 // first token of the same streaming request sent straight to the fake.
 // Both streams are read to their end.
-func measureStream(srv *server, fake *fakeUpstream, tokens []string, n int) (direct, chat latencies, err error) {
+func measureStream(srv *server, fake *fakeUpstream, users []chatUser, n int) (direct, chat latencies, err error) {
 	lat, err := interleave(n, 20,
 		func(i int) (time.Duration, error) {
 			d, rc, err := firstLine(fake.URL+"/chat/completions", "", upstreamBody(questions[i%len(questions)], true), "data: {")
@@ -117,7 +139,8 @@ func measureStream(srv *server, fake *fakeUpstream, tokens []string, n int) (dir
 			return d, drain(rc, "data: [DONE]")
 		},
 		func(i int) (time.Duration, error) {
-			d, rc, err := firstLine(srv.URL()+"/api/chat", tokens[i%len(tokens)], chatBody(questions[i%len(questions)]), "event: delta")
+			u := users[i%len(users)]
+			d, rc, err := firstLine(srv.URL()+"/api/chat", u.token, u.chatBody(questions[i%len(questions)]), "event: delta")
 			if err != nil {
 				return 0, err
 			}
@@ -187,19 +210,19 @@ func measureSearch(db dbx.Builder, n int) (lat latencies, load time.Duration, em
 // first piece, waits until every one has had its first delta, and reads the
 // server's VmRSS (median of three readings) and its number of SQLite
 // connections; then it lets them finish.
-func measureMemory(srv *server, fake *fakeUpstream, tokens []string, n int) (rss float64, conns int, err error) {
+func measureMemory(srv *server, fake *fakeUpstream, users []chatUser, n int) (rss float64, conns int, err error) {
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
 		streams []io.ReadCloser
 		errs    []error
 	)
-	body := chatBody("다행이라고 한 대사 " + holdWord)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, rc, err := firstLine(srv.URL()+"/api/chat", tokens[i%len(tokens)], body, "event: delta")
+			u := users[i%len(users)]
+			_, rc, err := firstLine(srv.URL()+"/api/chat", u.token, u.chatBody("다행이라고 한 대사 "+holdWord), "event: delta")
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -253,6 +276,61 @@ func measureColdStart(srv *server, n int) (latencies, error) {
 
 func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// measureFollowers opens one stream that the fake holds after its first
+// piece, reads the server's VmRSS once it is steady, opens n followers of
+// that answer (GET /api/chat/{id}/stream, each read to its first delta)
+// and reads it again, steady; then it lets the answer finish and checks
+// that every follower received it to its end. It returns the difference
+// in MB.
+func measureFollowers(srv *server, fake *fakeUpstream, u chatUser, n int) (float64, error) {
+	_, line, owner, err := streamTo(http.MethodPost, srv.URL()+"/api/chat", u.token, u.chatBody("다행이라고 한 대사 "+holdWord), `data: {"chat"`)
+	if err != nil {
+		return 0, err
+	}
+	var started struct {
+		Chat struct {
+			ID string `json:"id"`
+		} `json:"chat"`
+	}
+	if err := json.Unmarshal(bytes.TrimPrefix(bytes.TrimSpace(line), []byte("data: ")), &started); err != nil || started.Chat.ID == "" {
+		owner.Close()
+		return 0, fmt.Errorf("no question id in the chat event %q: %v", line, err)
+	}
+	before, err := srv.steadyRSS()
+
+	followers := make([]io.ReadCloser, 0, n)
+	finish := func() error {
+		if err := fake.release(); err != nil {
+			return err
+		}
+		var errs []error
+		for _, rc := range append(followers, owner) {
+			if err := drain(rc, "event: done"); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		client.CloseIdleConnections()
+		return errors.Join(errs...)
+	}
+	if err != nil {
+		return 0, errors.Join(err, finish())
+	}
+	url := srv.URL() + "/api/chat/" + started.Chat.ID + "/stream"
+	for range n {
+		_, _, rc, err := streamTo(http.MethodGet, url, u.token, nil, "event: delta")
+		if err != nil {
+			return 0, errors.Join(err, finish())
+		}
+		followers = append(followers, rc)
+	}
+	after, err := srv.steadyRSS()
+
+	if err := errors.Join(err, finish()); err != nil {
+		return 0, err
+	}
+	return after - before, nil
+}
+
 // pacedFigures are the medians over rounds of one open-loop test.
 type pacedFigures struct {
 	directP50, directP99, chatP50, chatP99, addedP50, addedP99 float64 // ms
@@ -264,8 +342,8 @@ type pacedFigures struct {
 // to the fake at a fixed rate from conc workers (see paced), in rounds of
 // d that alternate which goes first, and takes the median of each figure
 // over the rounds.
-func measurePaced(srv *server, fake *fakeUpstream, tokens []string, conc int, rate float64, rounds int, d time.Duration) (pacedFigures, error) {
-	direct, chat := fake.caller(), chatCaller(srv, tokens)
+func measurePaced(srv *server, fake *fakeUpstream, users []chatUser, conc int, rate float64, rounds int, d time.Duration) (pacedFigures, error) {
+	direct, chat := fake.caller(), chatCaller(srv, users)
 	var f [9][]float64
 	for round := range rounds {
 		logf("proxy overhead at %.0f requests/s: round %d of %d", rate, round+1, rounds)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -107,13 +108,49 @@ func call(method, url, token string, body []byte, want int) error {
 	return nil
 }
 
+// getJSON sends a GET with token, checks for 200 and decodes the answer
+// into v; it returns the answer's bytes.
+func getJSON(url, token string, v any) ([]byte, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: expected 200, got %d: %.200s", url, resp.StatusCode, data)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, fmt.Errorf("GET %s: %w: %.200s", url, err, data)
+	}
+	return data, nil
+}
+
 // firstLine sends a streaming request and returns the time until the first
 // line that starts with prefix, and the stream, positioned after that line,
 // for the caller to drain or close.
 func firstLine(url, token string, body []byte, prefix string) (time.Duration, io.ReadCloser, error) {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	d, _, rc, err := streamTo(http.MethodPost, url, token, body, prefix)
+	return d, rc, err
+}
+
+// streamTo is firstLine with any method, which also returns the line.
+func streamTo(method, url, token string, body []byte, prefix string) (time.Duration, []byte, io.ReadCloser, error) {
+	var content io.Reader
+	if body != nil {
+		content = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, content)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
@@ -123,25 +160,25 @@ func firstLine(url, token string, body []byte, prefix string) (time.Duration, io
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
 		data, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		return 0, nil, fmt.Errorf("POST %s: expected 200, got %d: %.200s", url, resp.StatusCode, data)
+		return 0, nil, nil, fmt.Errorf("%s %s: expected 200, got %d: %.200s", method, url, resp.StatusCode, data)
 	}
 	r := bufio.NewReader(resp.Body)
 	for {
 		line, err := r.ReadSlice('\n')
 		if bytes.HasPrefix(line, []byte(prefix)) {
-			return time.Since(start), readCloser{r, resp.Body}, nil
+			return time.Since(start), bytes.Clone(line), readCloser{r, resp.Body}, nil
 		}
 		if err != nil {
 			resp.Body.Close()
 			if errors.Is(err, io.EOF) {
-				err = fmt.Errorf("POST %s: the stream ended before a line %q", url, prefix)
+				err = fmt.Errorf("%s %s: the stream ended before a line %q", method, url, prefix)
 			}
-			return 0, nil, err
+			return 0, nil, nil, err
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -147,10 +148,32 @@ func (s *server) rssMB() (float64, error) {
 	return 0, errors.New("no VmRSS in /proc status")
 }
 
-// cpuTime is the CPU time the server process has used so far (user and
-// system, from /proc/PID/stat, in clock ticks of 10 ms).
-func (s *server) cpuTime() (time.Duration, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+// steadyRSS is rssMB once two readings half a second apart differ by
+// less than 0.2 MB (the Go runtime returns freed memory to the system
+// gradually), or the last reading after 15 s.
+func (s *server) steadyRSS() (float64, error) {
+	last, err := s.rssMB()
+	for deadline := time.Now().Add(15 * time.Second); err == nil; {
+		time.Sleep(500 * time.Millisecond)
+		var now float64
+		if now, err = s.rssMB(); err != nil {
+			break
+		}
+		if math.Abs(now-last) < 0.2 || time.Now().After(deadline) {
+			return now, nil
+		}
+		last = now
+	}
+	return 0, err
+}
+
+// cpuTime is the CPU time the server process has used so far.
+func (s *server) cpuTime() (time.Duration, error) { return processCPU(s.cmd.Process.Pid) }
+
+// processCPU is the CPU time a process has used so far (user and system,
+// from /proc/PID/stat, in clock ticks of 10 ms).
+func processCPU(pid int) (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
 	}
@@ -159,7 +182,7 @@ func (s *server) cpuTime() (time.Duration, error) {
 	utime, err1 := strconv.Atoi(fields[11])
 	stime, err2 := strconv.Atoi(fields[12])
 	if err := errors.Join(err1, err2); err != nil {
-		return 0, fmt.Errorf("reading /proc/%d/stat: %w", s.cmd.Process.Pid, err)
+		return 0, fmt.Errorf("reading /proc/%d/stat: %w", pid, err)
 	}
 	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
