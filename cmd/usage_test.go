@@ -55,9 +55,9 @@ func TestUsageOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []quota.UsageRow{
-		{User: hookstest.OtherID, Email: "other@example.com", Nickname: hookstest.OtherNick, Requests: 5, Limit: 10},
-		{User: hookstest.OwnerID, Email: "owner@example.com", Nickname: hookstest.OwnerNick, Requests: 3, Limit: cfg.DailyLimit},
-		{User: "deleteduser0001", Requests: 1, Limit: cfg.DailyLimit},
+		{Day: "2026-11-26", User: hookstest.OtherID, Email: "other@example.com", Nickname: hookstest.OtherNick, Requests: 5, Limit: 10},
+		{Day: "2026-11-26", User: hookstest.OwnerID, Email: "owner@example.com", Nickname: hookstest.OwnerNick, Requests: 3, Limit: cfg.DailyLimit},
+		{Day: "2026-11-26", User: "deleteduser0001", Requests: 1, Limit: cfg.DailyLimit},
 	}
 	if !slices.Equal(rows, want) {
 		t.Fatalf("expected %+v, got %+v", want, rows)
@@ -75,6 +75,34 @@ func TestUsageOn(t *testing.T) {
 		if _, _, err := quota.UsageOn(app, &cfg, day); err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 			t.Fatalf("date %q: expected an error naming YYYY-MM-DD, got %v", day, err)
 		}
+	}
+}
+
+func TestUsageBetween(t *testing.T) {
+	t.Parallel()
+	app := hookstest.NewApp(t)
+	defer app.Cleanup()
+	hookstest.SeedAccess(t, app)
+	seedUsageDay(t, app)
+	cfg := hookstest.Config()
+
+	rows, err := quota.UsageBetween(app, &cfg, "2026-11-25", "2026-11-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Day+" "+r.User)
+	}
+	want := []string{"2026-11-25 " + hookstest.OwnerID, "2026-11-26 " + hookstest.OtherID, "2026-11-26 " + hookstest.OwnerID, "2026-11-26 deleteduser0001"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("expected the days in order, most first within a day, no site-wide row: %v, got %v", want, got)
+	}
+	if _, err := quota.UsageBetween(app, &cfg, "2026-11-26", "2026-11-25"); err == nil || !strings.Contains(err.Error(), "after") {
+		t.Fatalf("expected an error for a range that ends before it starts, got %v", err)
+	}
+	if _, err := quota.UsageBetween(app, &cfg, "2026-11-25", "tomorrow"); err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
+		t.Fatalf("expected an error naming YYYY-MM-DD, got %v", err)
 	}
 }
 
@@ -102,8 +130,31 @@ func TestUsageCommand(t *testing.T) {
 			`^4 requests by 1 users$`,
 		}},
 		{"a day without requests", []string{"--date=2020-01-01"}, "", []string{`^0 requests by 0 users$`}},
+		{"a range of days", []string{"--from", "2026-11-24", "--to", "2026-11-26"}, "", []string{
+			`^2026-11-24 to 2026-11-26 \(Asia/Seoul\)$`,
+			`^DAY\s+USER\s+EMAIL\s+NICKNAME\s+REQUESTS\s+LIMIT$`,
+			`^2026-11-25\s+` + hookstest.OwnerID + `\s+owner@example\.com\s+` + hookstest.OwnerNick + `\s+4\s+5$`,
+			`^2026-11-26\s+` + hookstest.OtherID + `\s+other@example\.com\s+` + hookstest.OtherNick + `\s+5\s+10$`,
+			`^2026-11-26\s+deleteduser0001\s+-\s+-\s+1\s+5$`,
+			`^13 requests by 3 users$`,
+		}},
+		{"--from alone ends today", []string{"--from", "2026-11-25"}, "", []string{
+			`^2026-11-25 to 2026-11-26 \(Asia/Seoul\)$`, `^13 requests by 3 users$`,
+		}},
+		{"--to alone is that day", []string{"--to", "2026-11-25"}, "", []string{
+			`^2026-11-25 \(Asia/Seoul\)$`, `^4 requests by 1 users$`,
+		}},
+		{"a range of one day is that day's table", []string{"--from", "2026-11-26", "--to", "2026-11-26"}, "", []string{
+			`^2026-11-26 \(Asia/Seoul\)$`, `^USER\s+EMAIL\s+NICKNAME\s+REQUESTS\s+LIMIT$`, `^9 requests by 3 users$`,
+		}},
 		{"a bad date", []string{"--date", "26.11.2026"}, "YYYY-MM-DD", nil},
 		{"an impossible date", []string{"--date", "2026-02-30"}, "YYYY-MM-DD", nil},
+		{"an empty date", []string{"--date="}, "YYYY-MM-DD", nil},
+		{"a bad --from", []string{"--from", "2026-11", "--to", "2026-11-26"}, `--from: date "2026-11" is not YYYY-MM-DD`, nil},
+		{"a bad --to", []string{"--from", "2026-11-25", "--to", "2026-11-31"}, `--to: date "2026-11-31" is not YYYY-MM-DD`, nil},
+		{"--from after --to", []string{"--from", "2026-11-26", "--to", "2026-11-25"}, "--from 2026-11-26 is after --to 2026-11-25", nil},
+		{"--from after today", []string{"--from", "2026-11-27"}, "--from 2026-11-27 is after --to 2026-11-26", nil},
+		{"--date with --from", []string{"--date", "2026-11-25", "--from", "2026-11-25"}, "--date cannot be used with --from or --to", nil},
 		{"no arguments", []string{"today"}, "unknown command", nil},
 	}
 	for _, s := range scenarios {
@@ -132,6 +183,47 @@ func TestUsageCommand(t *testing.T) {
 				if !slices.ContainsFunc(lines, func(l string) bool { return re.MatchString(strings.TrimRight(l, " ")) }) {
 					t.Fatalf("expected a line matching %s, got\n%s", w, out)
 				}
+			}
+		})
+	}
+}
+
+// --csv prints the usage_daily view's columns and nothing else: no title,
+// no sum; a deleted user's email is empty.
+func TestUsageCommandCSV(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 15, 30, 0, 0, time.UTC) // 2026-11-26 in Seoul
+	const header = "day,user,email,requests\n"
+	today := "2026-11-26," + hookstest.OtherID + ",other@example.com,5\n" +
+		"2026-11-26," + hookstest.OwnerID + ",owner@example.com,3\n" +
+		"2026-11-26,deleteduser0001,,1\n"
+	scenarios := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"today", []string{"--csv"}, header + today},
+		{"a range, oldest day first", []string{"--csv", "--from", "2026-11-20", "--to", "2026-11-26"},
+			header + "2026-11-25," + hookstest.OwnerID + ",owner@example.com,4\n" + today},
+		{"one day by --date", []string{"--date", "2026-11-25", "--csv"}, header + "2026-11-25," + hookstest.OwnerID + ",owner@example.com,4\n"},
+		{"a day without requests", []string{"--csv", "--date", "2020-01-01"}, header},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			app := hookstest.NewApp(t)
+			defer app.Cleanup()
+			hookstest.SeedAccess(t, app)
+			seedUsageDay(t, app)
+			cfg := hookstest.Config()
+			cfg.Now = func() time.Time { return now }
+
+			out, err := runCommand(t, cmd.NewUsageCommand(app, &cfg), s.args...)
+			if err != nil {
+				t.Fatalf("expected success, got %v\n%s", err, out)
+			}
+			if out != s.want {
+				t.Fatalf("expected\n%s\ngot\n%s", s.want, out)
 			}
 		})
 	}

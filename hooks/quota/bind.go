@@ -11,9 +11,9 @@ import (
 	"stovebot/migrations"
 )
 
-// Bind serves GET /api/chat/quota and, at start-up, raises the site's
-// count of the day to the users' (SyncSiteCount). The chat service
-// reserves and refunds through Reserve and Refund.
+// Bind serves GET /api/chat/quota and GET /api/usage and, at start-up,
+// raises the site's count of the day to the users' (SyncSiteCount). The
+// chat service reserves and refunds through Reserve and Refund.
 func Bind(app core.App, cfg *config.Config) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := SyncSiteCount(se.App.DB(), cfg, cfg.Now()); err != nil {
@@ -28,6 +28,8 @@ func Bind(app core.App, cfg *config.Config) {
 			return e.JSON(http.StatusOK, q)
 		}).Bind(apis.RequireAuth(migrations.UsersCollection), apis.SkipSuccessActivityLog(), Headers(cfg))
 		guard.RefuseOtherMethods(se.Router, "/api/chat/quota", "GET")
+		se.Router.GET("/api/usage", usageHandler(cfg)).Bind(apis.RequireAuth(migrations.UsersCollection))
+		guard.RefuseOtherMethods(se.Router, "/api/usage", "GET")
 		return se.Next()
 	})
 }

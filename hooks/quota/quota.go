@@ -1,7 +1,8 @@
 // Package quota is the daily limit (SPEC section 4): one counter per user
 // and local day, and one for the whole site, checked and counted in a
-// single SQL statement; refunds; GET /api/chat/quota; and the rate-limit
-// headers, which every answer to a signed-in chat request carries.
+// single SQL statement; refunds; GET /api/chat/quota; the rate-limit
+// headers, which every answer to a signed-in chat request carries; and
+// the usage that users (GET /api/usage) and the CLI read.
 package quota
 
 import (

@@ -37,6 +37,7 @@ func NextMidnight(t time.Time, loc *time.Location) time.Time {
 
 // UsageRow is one user's count for a day.
 type UsageRow struct {
+	Day      string `db:"day"`
 	User     string `db:"user"`
 	Email    string `db:"email"`
 	Nickname string `db:"nickname"`
@@ -45,32 +46,48 @@ type UsageRow struct {
 }
 
 // UsageOn returns the requests of every user who made any on day
-// (YYYY-MM-DD in the configured zone), most first, and the site-wide count.
+// (YYYY-MM-DD in the configured zone), most first, and their sum (the
+// site-wide count left out).
 func UsageOn(app core.App, cfg *config.Config, day string) ([]UsageRow, int, error) {
-	if _, err := time.ParseInLocation(DayLayout, day, cfg.Location()); err != nil {
-		return nil, 0, fmt.Errorf("date %q is not YYYY-MM-DD", day)
+	rows, err := UsageBetween(app, cfg, day, day)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	for _, r := range rows {
+		total += r.Requests
+	}
+	return rows, total, nil
+}
+
+// UsageBetween returns the requests of every user who made any from day
+// from to day to (both YYYY-MM-DD in the configured zone, both included),
+// by day, then most first. A deleted user's rows keep their id, with no
+// email or nickname.
+func UsageBetween(app core.App, cfg *config.Config, from, to string) ([]UsageRow, error) {
+	for _, day := range []string{from, to} {
+		if _, err := time.ParseInLocation(DayLayout, day, cfg.Location()); err != nil {
+			return nil, fmt.Errorf("date %q is not YYYY-MM-DD", day)
+		}
+	}
+	if from > to {
+		return nil, fmt.Errorf("the first day %s is after the last day %s", from, to)
 	}
 	var rows []UsageRow
 	err := app.DB().NewQuery(`
-		SELECT u.[[user]] AS user, COALESCE(x.email, '') AS email, COALESCE(x.nickname, '') AS nickname,
+		SELECT u.[[day]] AS day, u.[[user]] AS user, COALESCE(x.email, '') AS email, COALESCE(x.nickname, '') AS nickname,
 		       u.[[count]] AS requests, COALESCE(x.daily_limit, 0) AS daily_limit
-		FROM ` + migrations.UsageTable + ` u LEFT JOIN users x ON x.id = u.[[user]]
-		WHERE u.[[day]] = {:day} AND u.[[user]] != {:site}
-		ORDER BY u.[[count]] DESC, u.[[user]]`).
-		Bind(dbx.Params{"day": day, "site": SiteWide}).All(&rows)
+		FROM ` + migrations.UsageTable + ` u LEFT JOIN ` + migrations.UsersCollection + ` x ON x.id = u.[[user]]
+		WHERE u.[[day]] BETWEEN {:from} AND {:to} AND u.[[user]] != {:site}
+		ORDER BY u.[[day]], u.[[count]] DESC, u.[[user]]`).
+		Bind(dbx.Params{"from": from, "to": to, "site": SiteWide}).All(&rows)
 	if err != nil {
-		return nil, 0, fmt.Errorf("reading usage: %w", err)
+		return nil, fmt.Errorf("reading usage: %w", err)
 	}
 	for i := range rows {
 		if rows[i].Limit < 1 {
 			rows[i].Limit = cfg.DailyLimit
 		}
 	}
-	var total int
-	err = app.DB().Select("COALESCE(SUM([[count]]), 0)").From(migrations.UsageTable).
-		Where(dbx.HashExp{"day": day}).AndWhere(dbx.NewExp("[[user]] != {:site}", dbx.Params{"site": SiteWide})).Row(&total)
-	if err != nil {
-		return nil, 0, fmt.Errorf("reading usage: %w", err)
-	}
-	return rows, total, nil
+	return rows, nil
 }
