@@ -5,7 +5,8 @@
 //   - guard: connection limits and the headers other origins may read
 //   - accounts: users, OAuth2, tokens, logout-all, admin-only fields
 //   - quotes: quote record hooks and the search index
-//   - chat: POST /api/chat, streaming, answers, idempotency
+//   - chat: POST /api/chat, streaming, answers, idempotency, /v1/*
+//   - keys: personal API keys for /v1/*
 //   - quota: the daily limit and GET /api/chat/quota
 //   - legacy: the Django-compatible REST API
 //   - webapp: the web app
@@ -28,6 +29,7 @@ import (
 	"stovebot/hooks/accounts"
 	"stovebot/hooks/chat"
 	"stovebot/hooks/guard"
+	"stovebot/hooks/keys"
 	"stovebot/hooks/legacy"
 	"stovebot/hooks/quota"
 	"stovebot/hooks/quotes"
@@ -47,6 +49,7 @@ func Register(app core.App, cfg config.Config) error {
 	index := quotes.Bind(app, c)
 	chats := chat.Bind(app, c, index)
 	quota.Bind(app, c)
+	keys.Bind(app, c)
 	legacy.Bind(app, c, chats)
 	webapp.Bind(app)
 	store.BindCheckpointer(app, store.CheckpointEvery)

@@ -88,4 +88,11 @@ const (
 	ConversationsViewRule   = "user = @request.auth.id"
 	ConversationsUpdateRule = "user = @request.auth.id && (@request.body.user:isset = false || @request.body.user = user)"
 	ConversationsDeleteRule = "user = @request.auth.id"
+
+	// APIKeysListRule and the others: a user's API keys are theirs alone;
+	// only the server creates them (POST /api/keys), and nobody updates
+	// them through the API.
+	APIKeysListRule   = "user = @request.auth.id"
+	APIKeysViewRule   = "user = @request.auth.id"
+	APIKeysDeleteRule = "user = @request.auth.id"
 )

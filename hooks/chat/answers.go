@@ -89,7 +89,7 @@ func (s *Service) handleFollow(e *core.RequestEvent) error {
 		if err := out.send("delta", map[string]string{"content": text}); err != nil {
 			return nil
 		}
-		return s.relay(e, out, g, len(text), g.changed)
+		return s.relay(e, eventSink{out}, g, len(text), g.changed)
 	}
 	// finished, perhaps since it was read above: read it again
 	if q, err = questionOf(e); err != nil {

@@ -63,6 +63,16 @@ func Bind(app core.App, cfg *config.Config, quotes *search.Index) *Service {
 		guard.RefuseOtherMethods(se.Router, "/api/chat/{id}/regenerate", "POST")
 		guard.RefuseOtherMethods(se.Router, "/api/chat/{id}/stream", "GET")
 
+		// the OpenAI-compatible API (v1.go), which authenticates its own
+		// callers (an API key, or a user token)
+		se.Router.GET("/v1/models", v1Route(s.handleModels))
+		se.Router.POST("/v1/chat/completions", v1Route(s.handleCompletions)).
+			Bind(apis.SkipSuccessActivityLog(), quota.Headers(cfg), guard.LimitBody())
+		guard.RefuseOtherMethods(se.Router, "/v1/models", "GET")
+		guard.RefuseOtherMethods(se.Router, "/v1/chat/completions", "POST")
+		se.Router.POST("/chat/completions", v1Route(handleRootPaths))
+		se.Router.GET("/models", v1Route(handleRootPaths))
+
 		app.Cron().MustAdd("stovebotIdempotencyExpiry", "17 * * * *", func() {
 			if err := idemExpire(app.DB(), cfg.Now()); err != nil {
 				app.Logger().Warn("chat: expiring idempotency keys", "error", err)

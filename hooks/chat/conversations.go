@@ -11,6 +11,7 @@ import (
 
 	"stovebot/hooks/guard"
 	"stovebot/hooks/store"
+	"stovebot/hooks/upstream"
 	"stovebot/migrations"
 )
 
@@ -31,6 +32,20 @@ type Question struct {
 	// starts one if they have none: the legacy API, which knows no
 	// conversations.
 	Latest bool
+	// Title names the conversation the question starts, if it starts one;
+	// "": titled from the question.
+	Title string
+
+	// OwnContext sends Context upstream before the question instead of
+	// the conversation's last messages: the /v1 API's client sends its own.
+	OwnContext bool
+	Context    []upstream.Message
+
+	// Options of the upstream call: MaxTokens (0: the server's most) is
+	// capped by the server's; nil leaves the upstream's defaults.
+	MaxTokens   int
+	Temperature *float32
+	TopP        *float32
 }
 
 // validConversationID reports whether id can be a conversation's id: the
@@ -81,10 +96,10 @@ func (w *recordWriter) conversation(userID string, q Question, question *core.Re
 	case q.Latest:
 		err = w.tx.QueryRow(latestConversationSQL, userID).Scan(&conv.Id, &title, &created)
 		if errors.Is(err, sql.ErrNoRows) {
-			return w.newConversation(conv, question)
+			return w.newConversation(conv, question, q.Title)
 		}
 	default:
-		return w.newConversation(conv, question)
+		return w.newConversation(conv, question, q.Title)
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("reading the conversation: %w", err)
@@ -101,9 +116,12 @@ func (w *recordWriter) conversation(userID string, q Question, question *core.Re
 }
 
 // newConversation writes conv, titled from question and dated as it is.
-func (w *recordWriter) newConversation(conv, question *core.Record) (*core.Record, bool, error) {
+func (w *recordWriter) newConversation(conv, question *core.Record, title string) (*core.Record, bool, error) {
 	conv.Id = core.GenerateDefaultRandomId()
-	conv.Set("title", migrations.ConversationTitle(question.GetString("content")))
+	if title == "" {
+		title = migrations.ConversationTitle(question.GetString("content"))
+	}
+	conv.Set("title", title)
 	at := question.GetDateTime("created")
 	conv.SetRaw("created", at)
 	conv.SetRaw("updated", at)

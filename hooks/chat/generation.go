@@ -194,7 +194,12 @@ func (s *Service) answer(acc *accepted, g *generation) (upstream.Result, error) 
 	if acc.promptErr != nil {
 		return upstream.Result{}, acc.promptErr
 	}
-	req := upstream.Request{Messages: acc.prompt, User: opaqueUser(acc.user.Id), MaxTokens: maxAnswerTokens}
+	maxTokens := maxAnswerTokens
+	if n := acc.options.MaxTokens; n > 0 && n < maxTokens {
+		maxTokens = n
+	}
+	req := upstream.Request{Messages: acc.prompt, User: opaqueUser(acc.user.Id), MaxTokens: maxTokens,
+		Temperature: acc.options.Temperature, TopP: acc.options.TopP}
 	acc.prompt = nil // not kept while the answer streams
 	if acc.stream {
 		return s.upstream.Stream(g.ctx, req, g.add)

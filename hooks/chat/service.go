@@ -92,6 +92,7 @@ type accepted struct {
 	day          string // the local day it was counted on, for a quota.Refund
 	key          string // its Idempotency-Key, or ""
 	stream       bool
+	options      Question    // the upstream call's options (MaxTokens, Temperature, TopP)
 	settled      bool        // its outcome (answer saved, or failure and quota.Refund) has committed
 	gen          *generation // its answer, listed in live from acceptance to settle
 	before       prior       // a regeneration's question as it was
@@ -168,7 +169,8 @@ func (s *Service) accept(e *core.RequestEvent, q Question, stream bool) (*accept
 		return refuse(err)
 	}
 
-	acc := &accepted{user: user, day: quota.Day(now, s.cfg.Location()), key: key, stream: stream}
+	acc := &accepted{user: user, day: quota.Day(now, s.cfg.Location()), key: key, stream: stream,
+		options: Question{MaxTokens: q.MaxTokens, Temperature: q.Temperature, TopP: q.TopP}}
 	var replayID string
 	var earlier []upstream.Message
 	var w *recordWriter
@@ -193,7 +195,7 @@ func (s *Service) accept(e *core.RequestEvent, q Question, stream bool) (*accept
 		if err = w.insertQuestion(acc.question, acc.conversation.Id); err != nil {
 			return err
 		}
-		if s.context != "" && !fresh {
+		if s.context != "" && !fresh && !q.OwnContext {
 			// Read in the transaction, on the connection of the writes:
 			// SQLite empties a connection's page cache when another one
 			// has written since its last read, which on the read pool,
@@ -228,6 +230,9 @@ func (s *Service) accept(e *core.RequestEvent, q Question, stream bool) (*accept
 		}
 		quota.Use(e, answer.Quota)
 		return nil, answer, nil
+	}
+	if q.OwnContext {
+		earlier = q.Context
 	}
 	s.admit(e, acc, w, earlier)
 	return acc, nil, nil

@@ -64,15 +64,40 @@ func (s *Service) streamAnswer(e *core.RequestEvent, acc *accepted, g *generatio
 		return nil // the client is gone; the answer is still made and saved
 	}
 	// the one reader of notify
-	return s.relay(e, out, g, 0, func() <-chan struct{} { return g.notify })
+	return s.relay(e, eventSink{out}, g, 0, func() <-chan struct{} { return g.notify })
 }
 
-// relay sends g's text after its first sent bytes as delta events as it
-// grows, with a ping comment after each StreamPing of silence, then done
-// (the answer, and its question as it ended) or error. wake returns a
-// channel that a new piece closes or signals; it is taken before the text
-// is read. relay returns when g is done or the client has gone.
-func (s *Service) relay(e *core.RequestEvent, out *eventStream, g *generation, sent int, wake func() <-chan struct{}) error {
+// answerSink writes an answer as it is made: each piece, a ping while
+// nothing comes, and its end. eventSink writes stovebot's events; the
+// /v1 API writes OpenAI's chunks (chunkSink).
+type answerSink interface {
+	piece(text string) error
+	ping() error
+	end(g *generation) error // g is done
+}
+
+// eventSink writes delta events, then done (the answer, and its question
+// as it ended) or error.
+type eventSink struct{ out *eventStream }
+
+func (s eventSink) piece(text string) error {
+	return s.out.send("delta", map[string]string{"content": text})
+}
+
+func (s eventSink) ping() error { return s.out.ping() }
+
+func (s eventSink) end(g *generation) error {
+	if g.err != nil {
+		return s.out.send("error", map[string]any{"status": g.err.Status, "message": g.err.Message, "quota": g.quota})
+	}
+	return s.out.send("done", map[string]any{"reply": g.reply, "chat": g.question})
+}
+
+// relay writes g's text after its first sent bytes to out as it grows,
+// with a ping after each StreamPing of silence, then its end. wake returns
+// a channel that a new piece closes or signals; it is taken before the
+// text is read. relay returns when g is done or the client has gone.
+func (s *Service) relay(e *core.RequestEvent, out answerSink, g *generation, sent int, wake func() <-chan struct{}) error {
 	silence := time.NewTimer(s.cfg.StreamPing)
 	defer silence.Stop()
 	flush := func() error {
@@ -82,7 +107,7 @@ func (s *Service) relay(e *core.RequestEvent, out *eventStream, g *generation, s
 		}
 		sent += len(piece)
 		silence.Reset(s.cfg.StreamPing)
-		return out.send("delta", map[string]string{"content": piece})
+		return out.piece(piece)
 	}
 	for {
 		more := wake()
@@ -100,11 +125,7 @@ func (s *Service) relay(e *core.RequestEvent, out *eventStream, g *generation, s
 			if err := flush(); err != nil {
 				return nil
 			}
-			if g.err != nil {
-				_ = out.send("error", map[string]any{"status": g.err.Status, "message": g.err.Message, "quota": g.quota})
-			} else {
-				_ = out.send("done", map[string]any{"reply": g.reply, "chat": g.question})
-			}
+			_ = out.end(g)
 			return nil
 		case <-e.Request.Context().Done():
 			return nil

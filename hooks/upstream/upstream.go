@@ -58,6 +58,9 @@ type Request struct {
 	Messages  []Message
 	User      string // opaque end-user id
 	MaxTokens int
+	// nil: the upstream's default
+	Temperature *float32
+	TopP        *float32
 }
 
 // Result is what the upstream answered. On error, Content holds the text
@@ -95,6 +98,12 @@ func (c *Client) chatRequest(req Request, stream bool) openai.ChatCompletionRequ
 	// every OpenAI-compatible server (Ollama, vLLM, llama.cpp) reads.
 	//lint:ignore SA1019 see above
 	r := openai.ChatCompletionRequest{Model: c.model, Messages: msgs, MaxTokens: req.MaxTokens, User: req.User, Stream: stream}
+	if req.Temperature != nil {
+		r.Temperature = *req.Temperature
+	}
+	if req.TopP != nil {
+		r.TopP = *req.TopP
+	}
 	if stream {
 		r.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
 	}
