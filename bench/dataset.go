@@ -264,7 +264,7 @@ func (d *dataset) token(userID string) (string, error) {
 // requests that go into (or show) conversation.
 func (d *dataset) newChatUser(id, conversation string) (chatUser, error) {
 	tok, err := d.token(id)
-	return chatUser{id, tok, conversation}, err
+	return chatUser{id: id, token: tok, conversation: conversation}, err
 }
 
 var (

@@ -15,9 +15,31 @@ import (
 	"stovebot/hooks/search"
 )
 
-// chatUser is a user of the bench's requests: their id, a token, and the
-// conversation that their chat requests continue and their history shows.
-type chatUser struct{ id, token, conversation string }
+// chatUser is a user of the bench's requests: their id, a token, the
+// conversation that their chat requests continue and their history shows,
+// and an API key for /v1 (made by makeKeys).
+type chatUser struct{ id, token, conversation, key string }
+
+// v1Body is the body of POST /v1/chat/completions for question, after an
+// earlier exchange, as an SDK client sends its conversation.
+func v1Body(question string) []byte {
+	return fmt.Appendf(nil, `{"model":"any","messages":[{"role":"user","content":"다행이라고 한 대사는?"},`+
+		`{"role":"assistant","content":"“다행이라고 생각합니다.” — 백승수"},{"role":"user","content":%q}]}`, question)
+}
+
+// makeKeys gives each user an API key, through POST /api/keys.
+func makeKeys(srv *server, users []chatUser) error {
+	for i := range users {
+		var made struct {
+			Key string `json:"key"`
+		}
+		if err := postJSON(srv.URL()+"/api/keys", users[i].token, []byte(`{"name":"sdk"}`), http.StatusCreated, &made); err != nil {
+			return err
+		}
+		users[i].key = made.Key
+	}
+	return nil
+}
 
 // chatBody is the body of POST /api/chat for question, continuing u's
 // conversation, as the web app sends it after the first question.
@@ -106,7 +128,7 @@ func measureProxy(srv *server, fake *fakeUpstream, users []chatUser, conc, round
 // to one request when nothing waits in line. (At concurrency c a closed
 // loop's latency is c divided by the throughput, so the added p50 at c=10
 // is mostly the queue.)
-func measureSequential(srv *server, fake *fakeUpstream, users []chatUser, n int) (direct, chat latencies, err error) {
+func measureSequential(srv *server, fake *fakeUpstream, users []chatUser, n int) (direct, chat, v1 latencies, err error) {
 	lat, err := interleave(n, 50,
 		func(i int) (time.Duration, error) {
 			t := time.Now()
@@ -118,11 +140,17 @@ func measureSequential(srv *server, fake *fakeUpstream, users []chatUser, n int)
 			u := users[i%len(users)]
 			err := call(http.MethodPost, srv.URL()+"/api/chat", u.token, u.chatBody(questions[i%len(questions)]), http.StatusCreated)
 			return time.Since(t), err
+		},
+		func(i int) (time.Duration, error) {
+			t := time.Now()
+			u := users[i%len(users)]
+			err := call(http.MethodPost, srv.URL()+"/v1/chat/completions", u.key, v1Body(questions[i%len(questions)]), http.StatusOK)
+			return time.Since(t), err
 		})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return lat[0], lat[1], nil
+	return lat[0], lat[1], lat[2], nil
 }
 
 // measureStream times, one request at a time and alternating, the first

@@ -108,6 +108,30 @@ func call(method, url, token string, body []byte, want int) error {
 	return nil
 }
 
+// postJSON sends a POST of body with token, checks for want and decodes
+// the answer into v.
+func postJSON(url, token string, body []byte, want int, v any) error {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != want {
+		return fmt.Errorf("POST %s: expected %d, got %d: %.200s", url, want, resp.StatusCode, data)
+	}
+	return json.Unmarshal(data, v)
+}
+
 // getJSON sends a GET with token, checks for 200 and decodes the answer
 // into v; it returns the answer's bytes.
 func getJSON(url, token string, v any) ([]byte, error) {

@@ -25,7 +25,10 @@
 //     checked open-loop (see paced): requests due at 500 per second, half
 //     the required throughput, sent by 10 workers, latency counted from
 //     when each was due; and shown at 1,000 per second. Also the added
-//     p50 and p99 one request at a time.
+//     p50 and p99 one request at a time, of POST /api/chat and of
+//     POST /v1/chat/completions with an API key (the same question after
+//     one earlier exchange, sent by the client), interleaved with the
+//     direct call; /v1 must add no more than /api/chat, within 0.1 ms.
 //   - streaming: time to the first `delta` event of POST /api/chat with
 //     Accept: text/event-stream, minus the time to the first token of the
 //     same streaming request sent straight to the fake, p50 of each, one
