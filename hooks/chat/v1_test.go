@@ -417,3 +417,23 @@ func TestCompletionsOffline(t *testing.T) {
 		t.Fatalf("expected quote-search listed, got %d %s", res.StatusCode, out)
 	}
 }
+
+// The site's daily cap is a 503 that tells the SDKs not to retry, as the
+// user's limit is.
+func TestCompletionsAtTheSiteCap(t *testing.T) {
+	t.Parallel()
+	f := upstreamtest.NewServer(t)
+	app := hookstest.OnlineApp(t, f, func(c *config.Config) { c.GlobalDailyLimit = 1 })
+	t.Cleanup(app.Cleanup)
+	url := hookstest.StartServer(t, app).URL
+	ask := `{"messages":[{"role":"user","content":"질문"}]}`
+	first := hookstest.Token(t, hookstest.NewUser(t, app, "first@example.com"))
+	if res, out := hookstest.Do(t, "POST", url+"/v1/chat/completions", first, ask); res.StatusCode != 200 {
+		t.Fatalf("expected 200, got %d %s", res.StatusCode, out)
+	}
+	res, out := hookstest.Do(t, "POST", url+"/v1/chat/completions", hookstest.Token(t, hookstest.NewUser(t, app, "second@example.com")), ask)
+	if _, typ, _, _ := openAIErr(t, out); res.StatusCode != 503 || typ != "api_error" ||
+		res.Header.Get("x-should-retry") != "false" || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("expected 503 that says not to retry, got %d %v %s", res.StatusCode, res.Header, out)
+	}
+}
