@@ -284,3 +284,22 @@ export async function api(base, token, method, urlPath, body) {
 export async function sidewaysOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
+
+/**
+ * signUp makes a user through the API, with a daily limit of their own
+ * when given (set with the superuser token su), signs them in, and
+ * returns {id, token, record}.
+ */
+export async function signUp(base, name, { su, dailyLimit } = {}) {
+  const email = `${name}${Date.now()}@dreams.kr`;
+  const password = `${name}-12345`;
+  const created = await api(base, null, 'POST', '/api/collections/users/records', { email, password, passwordConfirm: password });
+  if (created.status !== 200) throw new Error(`signing ${name} up: ${JSON.stringify(created.body)}`);
+  if (dailyLimit) {
+    const set = await api(base, su, 'PATCH', `/api/collections/users/records/${created.body.id}`, { daily_limit: dailyLimit });
+    if (set.status !== 200) throw new Error(`setting ${name}'s limit: ${JSON.stringify(set.body)}`);
+  }
+  const auth = await api(base, null, 'POST', '/api/collections/users/auth-with-password', { identity: email, password });
+  if (auth.status !== 200) throw new Error(`signing ${name} in: ${JSON.stringify(auth.body)}`);
+  return { id: created.body.id, token: auth.body.token, record: auth.body.record };
+}

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   build, startFakeOpenAI, startStovebot, launchBrowser, newPage, shot, api, superuserToken,
-  sidewaysOverflow, OPENAI_KEY, ANSWER, ANSWER_PIECES, HOLD, NUMBERED,
+  sidewaysOverflow, signUp, OPENAI_KEY, ANSWER, ANSWER_PIECES, HOLD, NUMBERED,
 } from '../harness.mjs';
 
 let upstream, server, browser, su;
@@ -42,21 +42,8 @@ async function until(fn, what, ms = 10000) {
   }
 }
 
-// newUser signs a user up through the API (with a daily limit of their
-// own when given) and returns {id, token, record}.
-async function newUser(name, dailyLimit) {
-  const email = `${name}${Date.now()}@dreams.kr`;
-  const password = `${name}-12345`;
-  const created = await api(server.base, null, 'POST', '/api/collections/users/records', { email, password, passwordConfirm: password });
-  assert.equal(created.status, 200, JSON.stringify(created.body));
-  if (dailyLimit) {
-    const set = await api(server.base, su, 'PATCH', `/api/collections/users/records/${created.body.id}`, { daily_limit: dailyLimit });
-    assert.equal(set.status, 200, JSON.stringify(set.body));
-  }
-  const auth = await api(server.base, null, 'POST', '/api/collections/users/auth-with-password', { identity: email, password });
-  assert.equal(auth.status, 200, JSON.stringify(auth.body));
-  return { id: created.body.id, token: auth.body.token, record: auth.body.record };
-}
+// newUser signs a user up (with a daily limit of their own when given).
+const newUser = (name, dailyLimit) => signUp(server.base, name, { su, dailyLimit });
 
 // openChat opens the chat of user in a page of the given width and language.
 async function openChat(user, { width, locale }) {

@@ -1,10 +1,12 @@
-// Profile: nickname, password change, sign out (here or everywhere), and
-// account deletion behind a typed confirmation.
+// Profile: nickname, the usage chart, API keys, password change, sign out
+// (here or everywhere), and account deletion behind a typed confirmation.
 
 import { request, session, setUser, setSession, clearSession, signInWithPassword } from '../api.js';
 import { t } from '../i18n.js';
 import { h } from '../dom.js';
 import { field, showErrors, localErrors, passwordErrors, clearErrors, formAlert, busy } from '../form.js';
+import { usageSection } from './profile/usage.js';
+import { keysSection } from './profile/keys.js';
 
 /** profileView is the profile at #/profile. */
 export function profileView(root) {
@@ -119,11 +121,20 @@ export function profileView(root) {
     f.confirmWord.focus();
   });
 
+  // ---- usage and API keys ----------------------------------------------------
+  const usageBox = h('div', { class: 'stack' });
+  const keysBox = h('div', { class: 'stack' });
+  const parts = [usageSection(usageBox), keysSection(keysBox)];
+
   const section = (title, body, cls = '') => h('section', { class: `panel-card ${cls}` }, h('h2', {}, title), body);
   root.append(h('div', { class: 'profile page' },
     h('h1', {}, t('profile.title')),
     section(t('profile.account'), nickForm),
+    section(t('usage.title'), usageBox, 'usage'),
+    section(t('keys.title'), keysBox, 'keys'),
     section(t('profile.password.title'), pwForm),
     section(t('profile.session.title'), sessionBox),
     section(t('profile.danger.title'), danger, 'danger-zone')));
+
+  return { destroy() { parts.forEach((p) => p.destroy()); } };
 }
