@@ -33,7 +33,7 @@ func makeKeys(srv *server, users []chatUser) error {
 		var made struct {
 			Key string `json:"key"`
 		}
-		if err := postJSON(srv.URL()+"/api/keys", users[i].token, []byte(`{"name":"sdk"}`), http.StatusCreated, &made); err != nil {
+		if _, err := callJSON(http.MethodPost, srv.URL()+"/api/keys", users[i].token, []byte(`{"name":"sdk"}`), http.StatusCreated, &made); err != nil {
 			return err
 		}
 		users[i].key = made.Key

@@ -83,9 +83,15 @@ func hammer(conc int, d time.Duration, do func(worker, i int) error) (latencies,
 
 // call sends a request, reads the whole answer and checks its status.
 func call(method, url, token string, body []byte, want int) error {
+	_, err := send(method, url, token, body, want)
+	return err
+}
+
+// send is call that returns the answer.
+func send(method, url, token string, body []byte, want int) ([]byte, error) {
 	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -95,65 +101,28 @@ func call(method, url, token string, body []byte, want int) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode != want {
-		return fmt.Errorf("%s %s: expected %d, got %d: %.200s", method, url, want, resp.StatusCode, data)
+		return nil, fmt.Errorf("%s %s: expected %d, got %d: %.200s", method, url, want, resp.StatusCode, data)
 	}
-	return nil
+	return data, nil
 }
 
-// postJSON sends a POST of body with token, checks for want and decodes
-// the answer into v.
-func postJSON(url, token string, body []byte, want int, v any) error {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("POST %s: expected %d, got %d: %.200s", url, want, resp.StatusCode, data)
-	}
-	return json.Unmarshal(data, v)
-}
-
-// getJSON sends a GET with token, checks for 200 and decodes the answer
-// into v; it returns the answer's bytes.
-func getJSON(url, token string, v any) ([]byte, error) {
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+// callJSON is call that decodes the answer into v; it returns the
+// answer's bytes.
+func callJSON(method, url, token string, body []byte, want int, v any) ([]byte, error) {
+	data, err := send(method, url, token, body, want)
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: expected 200, got %d: %.200s", url, resp.StatusCode, data)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return nil, fmt.Errorf("GET %s: %w: %.200s", url, err, data)
+		return nil, fmt.Errorf("%s %s: %w: %.200s", method, url, err, data)
 	}
 	return data, nil
 }

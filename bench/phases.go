@@ -208,7 +208,7 @@ func checkHistory(url, token string) error {
 			} `json:"expand"`
 		} `json:"items"`
 	}
-	data, err := getJSON(url, token, &page)
+	data, err := callJSON(http.MethodGet, url, token, nil, http.StatusOK, &page)
 	if err != nil {
 		return err
 	}
@@ -342,7 +342,7 @@ func checkConversations(srv *server, users []chatUser) error {
 			TotalItems int `json:"totalItems"`
 		}
 		// besides the one that the /v1 calls of the user's key ("sdk") go into
-		if _, err := getJSON(srv.URL()+"/api/collections/conversations/records?perPage=1&filter="+url.QueryEscape("title != 'sdk'"), u.token, &list); err != nil {
+		if _, err := callJSON(http.MethodGet, srv.URL()+"/api/collections/conversations/records?perPage=1&filter="+url.QueryEscape("title != 'sdk'"), u.token, nil, http.StatusOK, &list); err != nil {
 			return err
 		}
 		if list.TotalItems != 1 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 
 	"stovebot/cmd"
 	"stovebot/hooks/hookstest"
@@ -44,10 +45,7 @@ func seedUsageDay(t testing.TB, app core.App) {
 
 func TestUsageOn(t *testing.T) {
 	t.Parallel()
-	app := hookstest.NewApp(t)
-	defer app.Cleanup()
-	hookstest.SeedAccess(t, app)
-	seedUsageDay(t, app)
+	app := usageApp(t)
 	cfg := hookstest.Config()
 
 	rows, total, err := quota.UsageOn(app, &cfg, "2026-11-26")
@@ -80,10 +78,7 @@ func TestUsageOn(t *testing.T) {
 
 func TestUsageBetween(t *testing.T) {
 	t.Parallel()
-	app := hookstest.NewApp(t)
-	defer app.Cleanup()
-	hookstest.SeedAccess(t, app)
-	seedUsageDay(t, app)
+	app := usageApp(t)
 	cfg := hookstest.Config()
 
 	rows, err := quota.UsageBetween(app, &cfg, "2026-11-25", "2026-11-26")
@@ -160,14 +155,7 @@ func TestUsageCommand(t *testing.T) {
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
-			app := hookstest.NewApp(t)
-			defer app.Cleanup()
-			hookstest.SeedAccess(t, app)
-			seedUsageDay(t, app)
-			cfg := hookstest.Config()
-			cfg.Now = func() time.Time { return now }
-
-			out, err := runCommand(t, cmd.NewUsageCommand(app, &cfg), s.args...)
+			out, err := runUsage(t, now, s.args...)
 			if s.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), s.wantErr) {
 					t.Fatalf("expected an error with %q, got %v\n%s", s.wantErr, err, out)
@@ -211,14 +199,7 @@ func TestUsageCommandCSV(t *testing.T) {
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
-			app := hookstest.NewApp(t)
-			defer app.Cleanup()
-			hookstest.SeedAccess(t, app)
-			seedUsageDay(t, app)
-			cfg := hookstest.Config()
-			cfg.Now = func() time.Time { return now }
-
-			out, err := runCommand(t, cmd.NewUsageCommand(app, &cfg), s.args...)
+			out, err := runUsage(t, now, s.args...)
 			if err != nil {
 				t.Fatalf("expected success, got %v\n%s", err, out)
 			}
@@ -227,4 +208,24 @@ func TestUsageCommandCSV(t *testing.T) {
 			}
 		})
 	}
+}
+
+// usageApp is a fresh app with the access fixture and seedUsageDay's
+// counts, cleaned up after t.
+func usageApp(t *testing.T) *tests.TestApp {
+	t.Helper()
+	app := hookstest.NewApp(t)
+	t.Cleanup(app.Cleanup)
+	hookstest.SeedAccess(t, app)
+	seedUsageDay(t, app)
+	return app
+}
+
+// runUsage runs stovebot usage with args at now on a usageApp.
+func runUsage(t *testing.T, now time.Time, args ...string) (string, error) {
+	t.Helper()
+	app := usageApp(t)
+	cfg := hookstest.Config()
+	cfg.Now = func() time.Time { return now }
+	return runCommand(t, cmd.NewUsageCommand(app, &cfg), args...)
 }

@@ -257,18 +257,26 @@ test('a regeneration can be stopped, and one running at a reload is followed (37
   assert.deepEqual(p.errors, []);
 });
 
-test('a reload in the middle of an answer follows it as it grows, and it can still be stopped (1280, English)', async () => {
-  const user = await newUser('follower');
-  const p = await openChat(user, { width: 1280, locale: 'en-US' });
-  const w = words.en;
-  const question = `다행이라고 한 장면 ${HOLD}`;
+// askAndReload asks a question that the fake holds after its first piece,
+// reloads the page once that piece shows, and returns the question's turn
+// once the piece shows again, followed.
+async function askAndReload(p, w, question) {
   await ask(p, w, question);
   const turn = turnOf(p, question);
   await turn.locator('.a-bubble[data-state="streaming"] strong').waitFor({ timeout: 10000 });
   await waitHeld();
   await p.reload();
-  // the text so far, still being written, with Stop
   await turn.locator('.a-bubble[data-state="streaming"] strong').waitFor({ timeout: 10000 });
+  return turn;
+}
+
+test('a reload in the middle of an answer follows it as it grows, and it can still be stopped (1280, English)', async () => {
+  const user = await newUser('follower');
+  const p = await openChat(user, { width: 1280, locale: 'en-US' });
+  const w = words.en;
+  const question = `다행이라고 한 장면 ${HOLD}`;
+  const turn = await askAndReload(p, w, question);
+  // the text so far, still being written, with Stop
   assert.equal(await turn.locator('.a-bubble').textContent(), FIRST);
   assert.equal(await p.getByRole('button', { name: w.stop, exact: true }).isVisible(), true);
   const id = await turn.getAttribute('data-id');
@@ -283,12 +291,7 @@ test('a reload in the middle of an answer follows it as it grows, and it can sti
 
   // another answer, followed after a reload and stopped from there
   const second = `두 번째 질문 ${HOLD}`;
-  await ask(p, w, second);
-  const turn2 = turnOf(p, second);
-  await turn2.locator('.a-bubble[data-state="streaming"] strong').waitFor({ timeout: 10000 });
-  await waitHeld();
-  await p.reload();
-  await turn2.locator('.a-bubble[data-state="streaming"] strong').waitFor({ timeout: 10000 });
+  const turn2 = await askAndReload(p, w, second);
   await p.getByRole('button', { name: w.stop, exact: true }).click();
   await turn2.locator('.a-bubble[data-state="stopped"]').waitFor({ timeout: 10000 });
   assert.equal((await turn2.locator('.a-bubble').textContent()).trim(), FIRST);

@@ -1,11 +1,8 @@
 package chat
 
 import (
-	"bytes"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -163,28 +160,17 @@ func (s *Service) handleRegenerate(e *core.RequestEvent) error {
 // a JSON object whose stream (if present and not null) chooses between a
 // stream and JSON, as in POST /api/chat.
 func readStreamChoice(e *core.RequestEvent) (*bool, error) {
-	data, err := io.ReadAll(e.Request.Body)
+	raw, _, err := guard.ReadJSONObject(e.Request)
 	if err != nil {
-		var apiErr *router.ApiError
-		if errors.As(err, &apiErr) {
-			return nil, apiErr // the body limit's 413
-		}
-		return nil, e.BadRequestError("The request body could not be read.", nil)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, e.BadRequestError("The request body is not valid JSON; send none, or an object such as {\"stream\": true}.", nil)
-	}
-	v, ok := raw["stream"]
-	if !ok || string(v) == "null" {
-		return nil, nil
+		return nil, err
 	}
 	var stream bool
-	if err := json.Unmarshal(v, &stream); err != nil {
+	present, err := guard.JSONField(raw, "stream", &stream)
+	if err != nil {
 		return nil, guard.FieldError("stream", "validation_invalid_type", "stream must be true or false.")
+	}
+	if !present {
+		return nil, nil
 	}
 	return &stream, nil
 }

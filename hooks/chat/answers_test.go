@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"stovebot/config"
 	"stovebot/hooks/hookstest"
 	"stovebot/hooks/upstream/upstreamtest"
 	"stovebot/migrations"
@@ -27,10 +28,10 @@ type answerRig struct {
 	tok  string
 }
 
-func newAnswerRig(t *testing.T, email string) *answerRig {
+func newAnswerRig(t *testing.T, email string, opts ...func(*config.Config)) *answerRig {
 	t.Helper()
 	f := upstreamtest.NewServer(t)
-	app := hookstest.OnlineApp(t, f)
+	app := hookstest.OnlineApp(t, f, opts...)
 	t.Cleanup(app.Cleanup)
 	user := hookstest.NewUser(t, app, email)
 	return &answerRig{f: f, app: app, url: hookstest.StartServer(t, app).URL, user: user, tok: hookstest.Token(t, user)}
@@ -364,10 +365,13 @@ func TestRegenerateAtTheLimitAndWhileRunning(t *testing.T) {
 	}
 
 	// bad bodies: 400, nothing counted
-	for _, body := range []string{`{"stream":"yes"}`, `not json`, `[1]`} {
+	for _, body := range []string{`{"stream":"yes"}`, `not json`, `[1]`, `{} {}`} {
 		if res, out := hookstest.Do(t, "POST", r.url+"/api/chat/"+id+"/regenerate", r.tok, body); res.StatusCode != 400 {
 			t.Errorf("body %s: expected 400, got %d: %s", body, res.StatusCode, out)
 		}
+	}
+	if res, out := hookstest.Do(t, "POST", r.url+"/api/chat/"+id+"/regenerate", r.tok, `{}`, "Content-Type", "text/html"); res.StatusCode != 415 {
+		t.Errorf("a body of another type: expected 415, got %d: %s", res.StatusCode, out)
 	}
 	for range 4 {
 		if res, body := hookstest.Do(t, "POST", r.url+"/api/chat/"+id+"/regenerate", r.tok, ""); res.StatusCode != 201 {

@@ -41,8 +41,14 @@ type Question struct {
 	OwnContext bool
 	Context    []upstream.Message
 
-	// Options of the upstream call: MaxTokens (0: the server's most) is
-	// capped by the server's; nil leaves the upstream's defaults.
+	// Options of the upstream call.
+	Options CallOptions
+}
+
+// CallOptions are a client's choices for the upstream call: MaxTokens (0:
+// the server's most) is capped by the server's; nil leaves the upstream's
+// defaults.
+type CallOptions struct {
 	MaxTokens   int
 	Temperature *float32
 	TopP        *float32

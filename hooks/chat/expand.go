@@ -25,7 +25,9 @@ const (
 // the ids up: 40 ms for a user with 100,000 chats, against 1 ms here. The
 // answers are the caller's own (the rule gave them their questions, and
 // an answer is its question's user's); each is checked all the same.
-// Other expands, nested ones included, are left to PocketBase, as are
+// Unlike PocketBase's, the answers do not pass through OnRecordEnrich
+// hooks: chats have none, and no hidden fields. Other expands, nested
+// ones included, are left to PocketBase, as are
 // superusers, whose fetch has no rule to add, and, after a failure
 // (logged, as PocketBase logs its own), these ones too.
 func expandOwnAnswers(e *core.RequestEvent, records []*core.Record) {

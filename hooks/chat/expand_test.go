@@ -1,11 +1,19 @@
 package chat_test
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
 
 	"stovebot/hooks/hookstest"
+	"stovebot/hooks/upstream/upstreamtest"
 )
 
 // A user's expands of reply and chats_via_question, which stovebot serves
@@ -13,7 +21,26 @@ import (
 // to PocketBase), in a list and for one record, and mix with other expands.
 func TestOwnExpandsEqualPocketBases(t *testing.T) {
 	t.Parallel()
-	r := newAnswerRig(t, "expander@example.com")
+	f := upstreamtest.NewServer(t)
+	app := hookstest.OnlineApp(t, f)
+	t.Cleanup(app.Cleanup)
+	// the SQL that the server reads with, to tell whose lookups ran
+	var mu sync.Mutex
+	var queries []string
+	app.ConcurrentDB().(*dbx.DB).QueryLogFunc = func(_ context.Context, _ time.Duration, sql string, _ *sql.Rows, _ error) {
+		mu.Lock()
+		queries = append(queries, sql)
+		mu.Unlock()
+	}
+	logged := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		q := queries
+		queries = nil
+		return q
+	}
+	user := hookstest.NewUser(t, app, "expander@example.com")
+	r := &answerRig{f: f, app: app, url: hookstest.StartServer(t, app).URL, user: user, tok: hookstest.Token(t, user)}
 	su := hookstest.NewSuperuser(t, r.app)
 	var ids []string
 	for _, q := range []string{"첫 질문", "둘째 질문", "셋째 질문"} {
@@ -59,7 +86,21 @@ func TestOwnExpandsEqualPocketBases(t *testing.T) {
 	for _, expand := range []string{"reply,chats_via_question", "chats_via_question", "user,reply", "reply.question"} {
 		q := url.Values{"filter": {"role = 'user' && user = '" + r.user.Id + "'"}, "sort": {"-created,-id"}, "expand": {expand}}
 		list := "/api/collections/chats/records?" + q.Encode()
-		mine, theirs := get(r.tok, list), get(su, list)
+		logged()
+		mine := get(r.tok, list)
+		if expand == "reply,chats_via_question" {
+			// looked up by question and by id alone, not with PocketBase's
+			// rule, with which SQLite walks the user's index
+			var byQuestion, withRule bool
+			for _, sql := range logged() {
+				byQuestion = byQuestion || strings.Contains(sql, "`question` IN (")
+				withRule = withRule || (strings.Contains(sql, "`id` IN (") && strings.Contains(sql, "`user` ="))
+			}
+			if !byQuestion || withRule {
+				t.Fatalf("expected the answers looked up by question, and no lookup with the view rule")
+			}
+		}
+		theirs := get(su, list)
 		if len(mine) != 3 || len(theirs) != 3 {
 			t.Fatalf("expand %s: expected 3 questions each, got %d and %d", expand, len(mine), len(theirs))
 		}

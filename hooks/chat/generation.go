@@ -213,6 +213,39 @@ func (s *Service) answer(acc *accepted, g *generation) (upstream.Result, error) 
 
 // succeed saves the answer and marks the question done.
 func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) error {
+	return s.keep(acc, g, StatusDone, func(w *recordWriter) (*core.Record, error) {
+		return w.insertAnswer(acc.question, res)
+	})
+}
+
+// halt saves what a stopped request made: the partial answer, if any, as
+// a stopped answer that its question, stopped too, points at (SPEC 13.2).
+// A regeneration stopped before its first piece leaves the question as it
+// was. The request stays counted: the upstream was called. If the halt
+// cannot be saved, the request fails instead (and is refunded).
+func (s *Service) halt(acc *accepted, g *generation) {
+	partial := g.since(0)
+	status, insert := StatusStopped, func(w *recordWriter) (*core.Record, error) {
+		return w.insertAnswerText(acc.question, partial, StatusStopped)
+	}
+	if strings.TrimSpace(partial) == "" {
+		insert = nil
+		if acc.before.regenerated {
+			status = acc.before.status
+		}
+	}
+	if err := s.keep(acc, g, status, insert); err != nil {
+		s.app.Logger().Error("chat: saving a stopped answer", "question", acc.question.Id, "error", err)
+		s.fail(acc, g, partial, err)
+	}
+}
+
+// keep saves, in one transaction, an outcome that leaves the request
+// counted: the answer that insert writes (nil: none), its question's
+// status (linked to that answer), and the Idempotency-Key finished. If the
+// transaction rolls back, the question is left pending as it was, for the
+// caller to fail.
+func (s *Service) keep(acc *accepted, g *generation, status string, insert func(*recordWriter) (*core.Record, error)) error {
 	var w *recordWriter
 	var reply *core.Record
 	err := s.app.RunInTransaction(func(txApp core.App) error {
@@ -220,10 +253,12 @@ func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) err
 		if w, err = newRecordWriter(txApp); err != nil {
 			return err
 		}
-		if reply, err = w.insertAnswer(acc.question, res); err != nil {
-			return err
+		if insert != nil {
+			if reply, err = insert(w); err != nil {
+				return err
+			}
 		}
-		if err := w.updateQuestion(acc.question, StatusDone, reply); err != nil {
+		if err := w.updateQuestion(acc.question, status, reply); err != nil {
 			return err
 		}
 		if acc.key != "" {
@@ -241,48 +276,6 @@ func (s *Service) succeed(acc *accepted, g *generation, res upstream.Result) err
 	g.reply, g.quota = reply, acc.quota
 	w.announce(s.app)
 	return nil
-}
-
-// halt saves what a stopped request made: the partial answer, if any, as
-// a stopped answer that its question, stopped too, points at (SPEC 13.2).
-// A regeneration stopped before its first piece leaves the question as it
-// was. The request stays counted: the upstream was called. If the halt
-// cannot be saved, the request fails instead (and is refunded).
-func (s *Service) halt(acc *accepted, g *generation) {
-	partial := g.since(0)
-	var w *recordWriter
-	var reply *core.Record
-	err := s.app.RunInTransaction(func(txApp core.App) error {
-		var err error
-		if w, err = newRecordWriter(txApp); err != nil {
-			return err
-		}
-		status := StatusStopped
-		if strings.TrimSpace(partial) != "" {
-			if reply, err = w.insertAnswerText(acc.question, partial, StatusStopped); err != nil {
-				return err
-			}
-		} else if acc.before.regenerated {
-			status = acc.before.status
-		}
-		if err := w.updateQuestion(acc.question, status, reply); err != nil {
-			return err
-		}
-		if acc.key != "" {
-			return idemFinish(txApp.DB(), acc.user.Id, acc.key, true)
-		}
-		return nil
-	})
-	if err != nil {
-		acc.question.Set("status", StatusPending)
-		acc.question.Set("reply", acc.before.reply)
-		s.app.Logger().Error("chat: saving a stopped answer", "question", acc.question.Id, "error", err)
-		s.fail(acc, g, partial, err)
-		return
-	}
-	acc.settled = true
-	g.reply, g.quota = reply, acc.quota
-	w.announce(s.app)
 }
 
 // fail marks the question failed, keeps the partial answer (as a failed

@@ -1,9 +1,6 @@
 package chat
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"runtime"
@@ -11,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
 
 	"stovebot/hooks/guard"
 )
@@ -26,47 +22,25 @@ type chatRequest struct {
 // readChatRequest decodes the body, naming the field of a wrong type. It
 // is JSON, whether declared so, as text or not at all (guard.BodyAsJSON).
 func readChatRequest(e *core.RequestEvent) (chatRequest, error) {
-	if err := guard.BodyAsJSON(e.Request, false); err != nil {
-		return chatRequest{}, err
-	}
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(e.Request.Body)
-	err := dec.Decode(&raw)
-	if err == nil {
-		// one JSON object and nothing after it
-		if extra := dec.Decode(&struct{}{}); !errors.Is(extra, io.EOF) {
-			err = extra
-			if err == nil {
-				err = errors.New("data after the JSON object")
-			}
-		}
-	}
-	if err != nil {
-		var apiErr *router.ApiError
-		if errors.As(err, &apiErr) {
-			return chatRequest{}, apiErr // the body limit's 413
-		}
-		if errors.Is(err, io.EOF) {
-			return chatRequest{}, guard.FieldError("content", "validation_required", "Send a JSON body such as {\"content\": \"…\"}.")
-		}
-		return chatRequest{}, e.BadRequestError("The request body is not valid JSON.", nil)
-	}
 	var req chatRequest
-	if v, ok := raw["content"]; ok && string(v) != "null" {
-		if err := json.Unmarshal(v, &req.Content); err != nil {
-			return req, guard.FieldError("content", "validation_invalid_type", "content must be text.")
-		}
+	raw, sent, err := guard.ReadJSONObject(e.Request)
+	if err != nil {
+		return req, err
 	}
-	if v, ok := raw["conversation"]; ok && string(v) != "null" {
-		if err := json.Unmarshal(v, &req.Conversation); err != nil {
-			return req, guard.FieldError("conversation", "validation_invalid_type", "conversation must be the id of one of your conversations, as text.")
-		}
+	if !sent {
+		return req, guard.FieldError("content", "validation_required", "Send a JSON body such as {\"content\": \"…\"}.")
 	}
-	if v, ok := raw["stream"]; ok && string(v) != "null" {
-		req.Stream = new(bool)
-		if err := json.Unmarshal(v, req.Stream); err != nil {
-			return req, guard.FieldError("stream", "validation_invalid_type", "stream must be true or false.")
-		}
+	if _, err := guard.JSONField(raw, "content", &req.Content); err != nil {
+		return req, guard.FieldError("content", "validation_invalid_type", "content must be text.")
+	}
+	if _, err := guard.JSONField(raw, "conversation", &req.Conversation); err != nil {
+		return req, guard.FieldError("conversation", "validation_invalid_type", "conversation must be the id of one of your conversations, as text.")
+	}
+	var stream bool
+	if present, err := guard.JSONField(raw, "stream", &stream); err != nil {
+		return req, guard.FieldError("stream", "validation_invalid_type", "stream must be true or false.")
+	} else if present {
+		req.Stream = &stream
 	}
 	return req, nil
 }

@@ -92,7 +92,7 @@ type accepted struct {
 	day          string // the local day it was counted on, for a quota.Refund
 	key          string // its Idempotency-Key, or ""
 	stream       bool
-	options      Question    // the upstream call's options (MaxTokens, Temperature, TopP)
+	options      CallOptions // the client's, for the upstream call
 	settled      bool        // its outcome (answer saved, or failure and quota.Refund) has committed
 	gen          *generation // its answer, listed in live from acceptance to settle
 	before       prior       // a regeneration's question as it was
@@ -170,7 +170,7 @@ func (s *Service) accept(e *core.RequestEvent, q Question, stream bool) (*accept
 	}
 
 	acc := &accepted{user: user, day: quota.Day(now, s.cfg.Location()), key: key, stream: stream,
-		options: Question{MaxTokens: q.MaxTokens, Temperature: q.Temperature, TopP: q.TopP}}
+		options: q.Options}
 	var replayID string
 	var earlier []upstream.Message
 	var w *recordWriter

@@ -37,23 +37,33 @@ func openEventStream(e *core.RequestEvent) *eventStream {
 	return &eventStream{w: e.Response, rc: rc}
 }
 
+// send writes one event, data as JSON, named unless event is "" (OpenAI's
+// stream names none), and flushes it.
 func (es *eventStream) send(event string, data any) error {
 	payload, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(es.w, "event: %s\ndata: %s\n\n", event, payload); err != nil {
+	if event == "" {
+		_, err = fmt.Fprintf(es.w, "data: %s\n\n", payload)
+	} else {
+		_, err = fmt.Fprintf(es.w, "event: %s\ndata: %s\n\n", event, payload)
+	}
+	if err != nil {
 		return err
 	}
 	return es.rc.Flush()
 }
 
-func (es *eventStream) ping() error {
-	if _, err := io.WriteString(es.w, ping); err != nil {
+// write writes text as it is, and flushes it.
+func (es *eventStream) write(text string) error {
+	if _, err := io.WriteString(es.w, text); err != nil {
 		return err
 	}
 	return es.rc.Flush()
 }
+
+func (es *eventStream) ping() error { return es.write(ping) }
 
 // streamAnswer sends g as Server-Sent Events: chat, then each piece as a
 // delta as soon as it arrives, then done or error (relay). If the client

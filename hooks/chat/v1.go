@@ -1,11 +1,9 @@
 package chat
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime"
 	"strings"
@@ -41,7 +39,7 @@ type v1Error struct {
 func (err *v1Error) Error() string { return err.message }
 
 // openAIError is a v1Error; code and param may be "" (null).
-func openAIError(_ *core.RequestEvent, status int, typ, code, message, param string) error {
+func openAIError(status int, typ, code, message, param string) error {
 	return &v1Error{status: status, typ: typ, code: code, message: message, param: param}
 }
 
@@ -82,22 +80,22 @@ func asOpenAIError(e *core.RequestEvent, err error) error {
 	switch status := apiErr.Status; {
 	case status == http.StatusTooManyRequests:
 		e.Response.Header().Set("x-should-retry", "false")
-		return openAIError(e, status, "rate_limit_error", "rate_limit_exceeded", apiErr.Message, "")
+		return openAIError(status, "rate_limit_error", "rate_limit_exceeded", apiErr.Message, "")
 	case status == http.StatusServiceUnavailable:
 		if _, capped := apiErr.Data["reset"]; capped { // the site's daily cap (quota.LimitError)
 			e.Response.Header().Set("x-should-retry", "false")
 		}
-		return openAIError(e, status, "api_error", "service_unavailable", apiErr.Message, "")
+		return openAIError(status, "api_error", "service_unavailable", apiErr.Message, "")
 	case status == http.StatusForbidden:
-		return openAIError(e, status, "permission_error", "permission_denied", apiErr.Message, "")
+		return openAIError(status, "permission_error", "permission_denied", apiErr.Message, "")
 	case status == http.StatusNotFound:
-		return openAIError(e, status, "invalid_request_error", "not_found", apiErr.Message, param)
+		return openAIError(status, "invalid_request_error", "not_found", apiErr.Message, param)
 	case status == http.StatusConflict:
-		return openAIError(e, status, "invalid_request_error", "conflict", apiErr.Message, "")
+		return openAIError(status, "invalid_request_error", "conflict", apiErr.Message, "")
 	case status >= 500:
-		return openAIError(e, status, "api_error", "upstream_error", apiErr.Message, "")
+		return openAIError(status, "api_error", "upstream_error", apiErr.Message, "")
 	default:
-		return openAIError(e, status, "invalid_request_error", "", apiErr.Message, param)
+		return openAIError(status, "invalid_request_error", "", apiErr.Message, param)
 	}
 }
 
@@ -106,18 +104,18 @@ func (s *Service) authenticate(e *core.RequestEvent) (keys.Caller, error) {
 	caller, err := keys.Authenticate(e, s.cfg.Now())
 	switch {
 	case errors.Is(err, keys.ErrNoCredentials):
-		return caller, openAIError(e, http.StatusUnauthorized, "invalid_request_error", "invalid_api_key",
+		return caller, openAIError(http.StatusUnauthorized, "invalid_request_error", "invalid_api_key",
 			"Send an API key (make one on your profile page) as Authorization: Bearer KEY.", "")
 	case errors.Is(err, keys.ErrExpiredKey):
-		return caller, openAIError(e, http.StatusUnauthorized, "invalid_request_error", "invalid_api_key", "This API key has expired.", "")
+		return caller, openAIError(http.StatusUnauthorized, "invalid_request_error", "invalid_api_key", "This API key has expired.", "")
 	case errors.Is(err, keys.ErrInvalidKey):
-		return caller, openAIError(e, http.StatusUnauthorized, "invalid_request_error", "invalid_api_key",
+		return caller, openAIError(http.StatusUnauthorized, "invalid_request_error", "invalid_api_key",
 			"This API key or token is not valid: it may have been deleted, or mistyped.", "")
 	case errors.Is(err, keys.ErrBlocked):
-		return caller, openAIError(e, http.StatusForbidden, "permission_error", "permission_denied",
+		return caller, openAIError(http.StatusForbidden, "permission_error", "permission_denied",
 			"This account is blocked from chatting. Contact the site's administrator.", "")
 	case errors.Is(err, keys.ErrNotAUser):
-		return caller, openAIError(e, http.StatusForbidden, "permission_error", "permission_denied",
+		return caller, openAIError(http.StatusForbidden, "permission_error", "permission_denied",
 			"Superusers do not chat; use a user's API key or token.", "")
 	}
 	return caller, err
@@ -158,42 +156,25 @@ type completionRequest struct {
 func readCompletionRequest(e *core.RequestEvent) (completionRequest, error) {
 	var req completionRequest
 	bad := func(param, message string) (completionRequest, error) {
-		return req, openAIError(e, http.StatusBadRequest, "invalid_request_error", "", message, param)
+		return req, openAIError(http.StatusBadRequest, "invalid_request_error", "", message, param)
 	}
-	if err := guard.BodyAsJSON(e.Request, false); err != nil {
+	raw, _, err := guard.ReadJSONObject(e.Request)
+	if err != nil {
 		return req, asOpenAIError(e, err)
 	}
-	data, err := io.ReadAll(e.Request.Body)
-	if err != nil {
-		var apiErr *router.ApiError
-		if errors.As(err, &apiErr) {
-			return req, asOpenAIError(e, apiErr) // the body limit's 413
-		}
-		return bad("", "The request body could not be read.")
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return bad("", "The request body must be a JSON object, as in OpenAI's chat completions API.")
-	}
-	present := func(name string) (json.RawMessage, bool) {
-		v, ok := raw[name]
-		return v, ok && !bytes.Equal(v, []byte("null"))
-	}
-	if v, ok := present("model"); ok {
-		var model string
-		if json.Unmarshal(v, &model) != nil {
-			return bad("model", "model must be a string (any name: the server answers with its own model).")
-		}
+	var model string
+	if _, err := guard.JSONField(raw, "model", &model); err != nil {
+		return bad("model", "model must be a string (any name: the server answers with its own model).")
 	}
 	var msgs []struct {
 		Role    string          `json:"role"`
 		Content json.RawMessage `json:"content"`
 	}
-	v, ok := present("messages")
-	if !ok {
+	present, err := guard.JSONField(raw, "messages", &msgs)
+	if !present {
 		return bad("messages", "messages is required: a list of {role, content}, the last from the user.")
 	}
-	if json.Unmarshal(v, &msgs) != nil || len(msgs) == 0 {
+	if err != nil || len(msgs) == 0 {
 		return bad("messages", "messages must be a non-empty list of {role, content} objects.")
 	}
 	for i, m := range msgs {
@@ -215,43 +196,37 @@ func readCompletionRequest(e *core.RequestEvent) (completionRequest, error) {
 	if req.messages[len(req.messages)-1].Role != "user" {
 		return bad("messages", "The last message must be the user's.")
 	}
-	if v, ok := present("stream"); ok && json.Unmarshal(v, &req.stream) != nil {
+	if _, err := guard.JSONField(raw, "stream", &req.stream); err != nil {
 		return bad("stream", "stream must be true or false.")
 	}
-	if v, ok := present("stream_options"); ok {
-		var opts struct {
-			IncludeUsage *bool `json:"include_usage"`
-		}
-		if json.Unmarshal(v, &opts) != nil {
-			return bad("stream_options", "stream_options must be an object such as {\"include_usage\": true}.")
-		}
-		req.includeUsage = opts.IncludeUsage != nil && *opts.IncludeUsage
+	var opts struct {
+		IncludeUsage bool `json:"include_usage"`
 	}
+	if _, err := guard.JSONField(raw, "stream_options", &opts); err != nil {
+		return bad("stream_options", "stream_options must be an object such as {\"include_usage\": true}.")
+	}
+	req.includeUsage = opts.IncludeUsage
 	for _, name := range []string{"max_tokens", "max_completion_tokens"} {
-		if v, ok := present(name); ok {
-			var n int
-			if json.Unmarshal(v, &n) != nil || n < 1 {
-				return bad(name, name+" must be a whole number of at least 1.")
-			}
+		var n int
+		if present, err := guard.JSONField(raw, name, &n); err != nil || (present && n < 1) {
+			return bad(name, name+" must be a whole number of at least 1.")
+		} else if present {
 			req.maxTokens = n
 		}
 	}
-	if v, ok := present("n"); ok {
-		var n int
-		if json.Unmarshal(v, &n) != nil || n != 1 {
-			return bad("n", "n must be 1: one answer per request.")
-		}
+	choices := 1
+	if _, err := guard.JSONField(raw, "n", &choices); err != nil || choices != 1 {
+		return bad("n", "n must be 1: one answer per request.")
 	}
 	for _, p := range []struct {
 		name string
 		max  float32
 		to   **float32
 	}{{"temperature", 2, &req.temperature}, {"top_p", 1, &req.topP}} {
-		if v, ok := present(p.name); ok {
-			var f float32
-			if json.Unmarshal(v, &f) != nil || f < 0 || f > p.max {
-				return bad(p.name, fmt.Sprintf("%s must be a number from 0 to %g.", p.name, p.max))
-			}
+		var f float32
+		if present, err := guard.JSONField(raw, p.name, &f); err != nil || f < 0 || f > p.max {
+			return bad(p.name, fmt.Sprintf("%s must be a number from 0 to %g.", p.name, p.max))
+		} else if present {
 			*p.to = &f
 		}
 	}
@@ -291,7 +266,7 @@ func (s *Service) apiQuestion(e *core.RequestEvent, caller keys.Caller, req comp
 	q := Question{
 		Content: req.messages[n].Content, Key: IdempotencyKey(e.Request),
 		OwnContext: true, Context: earlier,
-		MaxTokens: req.maxTokens, Temperature: req.temperature, TopP: req.topP,
+		Options: CallOptions{MaxTokens: req.maxTokens, Temperature: req.temperature, TopP: req.topP},
 	}
 	q.Conversation, q.Title = apiConversation(e.App, caller)
 	return q
@@ -432,19 +407,8 @@ type chunkSink struct {
 	usage   bool // a last chunk with the usage (stream_options.include_usage)
 }
 
-func (c *chunkSink) data(v any) error {
-	payload, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if _, err := fmt.Fprintf(c.out.w, "data: %s\n\n", payload); err != nil {
-		return err
-	}
-	return c.out.rc.Flush()
-}
-
 func (c *chunkSink) chunk(delta map[string]any, finish any) error {
-	return c.data(map[string]any{"id": c.id, "object": "chat.completion.chunk", "created": c.created, "model": c.model,
+	return c.out.send("", map[string]any{"id": c.id, "object": "chat.completion.chunk", "created": c.created, "model": c.model,
 		"choices": []map[string]any{{"index": 0, "delta": delta, "finish_reason": finish}}})
 }
 
@@ -458,7 +422,7 @@ func (c *chunkSink) end(g *generation) error {
 		if g.err.Status < 500 {
 			typ = "invalid_request_error"
 		}
-		return c.data(map[string]any{"error": map[string]any{"message": g.err.Message, "type": typ, "code": "upstream_error", "param": nil}})
+		return c.out.send("", map[string]any{"error": map[string]any{"message": g.err.Message, "type": typ, "code": "upstream_error", "param": nil}})
 	}
 	if g.reply != nil && g.reply.GetString("model") != "" {
 		c.model = g.reply.GetString("model")
@@ -467,21 +431,18 @@ func (c *chunkSink) end(g *generation) error {
 		return err
 	}
 	if c.usage {
-		if err := c.data(map[string]any{"id": c.id, "object": "chat.completion.chunk", "created": c.created, "model": c.model,
+		if err := c.out.send("", map[string]any{"id": c.id, "object": "chat.completion.chunk", "created": c.created, "model": c.model,
 			"choices": []any{}, "usage": usage(g.reply)}); err != nil {
 			return err
 		}
 	}
-	if _, err := io.WriteString(c.out.w, "data: [DONE]\n\n"); err != nil {
-		return err
-	}
-	return c.out.rc.Flush()
+	return c.out.write("data: [DONE]\n\n")
 }
 
 // handleRootPaths answers an SDK pointed at the server's root instead of
 // /v1, which would otherwise meet the legacy /chat/{id}: it says where
 // the API is.
 func handleRootPaths(e *core.RequestEvent) error {
-	return openAIError(e, http.StatusNotFound, "invalid_request_error", "not_found",
+	return openAIError(http.StatusNotFound, "invalid_request_error", "not_found",
 		"The OpenAI-compatible API is under /v1: set your client's base URL to this server's address followed by /v1.", "")
 }

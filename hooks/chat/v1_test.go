@@ -273,11 +273,8 @@ func TestCompletionsShareTheDailyLimit(t *testing.T) {
 func TestCompletionsRefusals(t *testing.T) {
 	t.Parallel()
 	clock := hookstest.NewClock(time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC))
-	f := upstreamtest.NewServer(t)
-	app := hookstest.OnlineApp(t, f, func(c *config.Config) { c.Now = clock.Now })
-	t.Cleanup(app.Cleanup)
-	user := hookstest.NewUser(t, app, "refused-sdk@example.com")
-	r := &answerRig{f: f, app: app, url: hookstest.StartServer(t, app).URL, user: user, tok: hookstest.Token(t, user)}
+	r := newAnswerRig(t, "refused-sdk@example.com", func(c *config.Config) { c.Now = clock.Now })
+	f, app, user := r.f, r.app, r.user
 	key, keyID := r.newKey(t, `{"name":"k"}`)
 	expiring, _ := r.newKey(t, `{"name":"soon","expires":"2026-12-07T04:00:00Z"}`)
 	su := hookstest.NewSuperuser(t, app)
@@ -310,6 +307,10 @@ func TestCompletionsRefusals(t *testing.T) {
 		if _, typ, _, param := openAIErr(t, out); typ != "invalid_request_error" || param != c.param {
 			t.Errorf("%.60s: expected invalid_request_error naming %q, got %s", c.body, c.param, out)
 		}
+	}
+	res, out := hookstest.Do(t, "POST", r.url+"/v1/chat/completions", key, ask, "Content-Type", "application/xml")
+	if _, typ, _, _ := openAIErr(t, out); res.StatusCode != 415 || typ != "invalid_request_error" {
+		t.Errorf("a body of another type: expected 415 invalid_request_error, got %d %s", res.StatusCode, out)
 	}
 	if r.used(t) != 0 || len(f.Received()) != 0 {
 		t.Fatal("a refused request was counted or sent")
@@ -345,6 +346,12 @@ func TestCompletionsRefusals(t *testing.T) {
 	if s, _, code := status(expiring); s != 401 || code != "invalid_api_key" {
 		t.Fatalf("an expired key: expected 401, got %d %s", s, code)
 	}
+	for _, tok := range []string{"", key[:len(key)-1] + "x"} {
+		res, out := hookstest.Do(t, "GET", r.url+"/v1/models", tok, "")
+		if _, _, code, _ := openAIErr(t, out); res.StatusCode != 401 || code != "invalid_api_key" {
+			t.Errorf("GET /v1/models with %q: expected 401 invalid_api_key, got %d %s", tok, res.StatusCode, out)
+		}
+	}
 	// keys authenticate /v1 only
 	if res, _ := hookstest.Do(t, "GET", r.url+"/api/chat/quota", key, ""); res.StatusCode != 401 {
 		t.Fatalf("a key on /api/*: expected 401, got %d", res.StatusCode)
@@ -371,7 +378,7 @@ func TestCompletionsRefusals(t *testing.T) {
 	key, _ = r.newKey(t, `{"name":"again"}`)
 	before := r.used(t)
 	f.SetMode(upstreamtest.ModeServerError)
-	res, out := hookstest.Do(t, "POST", r.url+"/v1/chat/completions", key, ask)
+	res, out = hookstest.Do(t, "POST", r.url+"/v1/chat/completions", key, ask)
 	f.SetMode(upstreamtest.ModeOK)
 	if _, typ, _, _ := openAIErr(t, out); res.StatusCode != 502 || typ != "api_error" || strings.Contains(out, upstreamtest.SecretBody) {
 		t.Fatalf("expected 502 api_error, got %d %s", res.StatusCode, out)

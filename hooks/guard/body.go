@@ -1,6 +1,8 @@
 package guard
 
 import (
+	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -115,4 +117,46 @@ func BodyAsJSON(r *http.Request, forms bool) error {
 		}
 	}
 	return UnsupportedMediaType()
+}
+
+// ReadJSONObject reads a body that must be one JSON object (declared as
+// BodyAsJSON takes it) and nothing after it, for the handler to pick its
+// fields with JSONField. sent is false for an empty body. A body over the
+// limit is BodyTooLarge; one that is not a JSON object, a 400.
+func ReadJSONObject(r *http.Request) (raw map[string]json.RawMessage, sent bool, err error) {
+	if err := BodyAsJSON(r, false); err != nil {
+		return nil, false, err
+	}
+	dec := json.NewDecoder(r.Body)
+	err = dec.Decode(&raw)
+	if errors.Is(err, io.EOF) {
+		return nil, false, nil
+	}
+	if err == nil {
+		// one JSON object and nothing after it
+		if extra := dec.Decode(&struct{}{}); !errors.Is(extra, io.EOF) {
+			err = extra
+			if err == nil {
+				err = errors.New("data after the JSON object")
+			}
+		}
+	}
+	if err != nil {
+		var apiErr *router.ApiError
+		if errors.As(err, &apiErr) {
+			return nil, true, apiErr // the body limit's 413
+		}
+		return nil, true, router.NewBadRequestError("The request body is not valid JSON.", nil)
+	}
+	return raw, true, nil
+}
+
+// JSONField decodes raw's field name into v unless it is absent or null:
+// present says whether it was there, and err whether it did not fit v.
+func JSONField(raw map[string]json.RawMessage, name string, v any) (present bool, err error) {
+	f, ok := raw[name]
+	if !ok || string(f) == "null" {
+		return false, nil
+	}
+	return true, json.Unmarshal(f, v)
 }

@@ -9,9 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"io"
 	"math/big"
 	"net/http"
 	"strings"
@@ -21,7 +19,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"stovebot/config"
@@ -82,30 +79,15 @@ type createRequest struct {
 
 func readCreateRequest(e *core.RequestEvent) (createRequest, error) {
 	var req createRequest
-	if err := guard.BodyAsJSON(e.Request, false); err != nil {
+	raw, _, err := guard.ReadJSONObject(e.Request)
+	if err != nil {
 		return req, err
 	}
-	data, err := io.ReadAll(e.Request.Body)
-	if err != nil {
-		var apiErr *router.ApiError
-		if errors.As(err, &apiErr) {
-			return req, apiErr // the body limit's 413
-		}
-		return req, e.BadRequestError("The request body could not be read.", nil)
+	if _, err := guard.JSONField(raw, "name", &req.Name); err != nil {
+		return req, guard.FieldError("name", "validation_invalid_type", "name must be text.")
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return req, e.BadRequestError(`Send a JSON object such as {"name": "my laptop"}.`, nil)
-	}
-	if v, ok := raw["name"]; ok && string(v) != "null" {
-		if err := json.Unmarshal(v, &req.Name); err != nil {
-			return req, guard.FieldError("name", "validation_invalid_type", "name must be text.")
-		}
-	}
-	if v, ok := raw["expires"]; ok && string(v) != "null" {
-		if err := json.Unmarshal(v, &req.Expires); err != nil {
-			return req, guard.FieldError("expires", "validation_invalid_type", "expires must be a date such as 2027-01-31, as text.")
-		}
+	if _, err := guard.JSONField(raw, "expires", &req.Expires); err != nil {
+		return req, guard.FieldError("expires", "validation_invalid_type", "expires must be a date such as 2027-01-31, as text.")
 	}
 	return req, nil
 }

@@ -188,6 +188,7 @@ func TestKeyCreationRefusals(t *testing.T) {
 		{tok, `{"name":"x","expires":20270101}`, 400, "expires"},
 		{tok, `not json`, 400, ""},
 		{tok, `[1,2]`, 400, ""},
+		{tok, `{"name":"x"} {}`, 400, ""},
 		{"", `{"name":"x"}`, 401, ""},
 		{su, `{"name":"x"}`, 403, ""},
 	} {
@@ -195,6 +196,9 @@ func TestKeyCreationRefusals(t *testing.T) {
 		if res.StatusCode != c.status || (c.field != "" && !strings.Contains(body, `"`+c.field+`":{"code"`)) {
 			t.Errorf("%s: expected %d naming %q, got %d %s", c.body, c.status, c.field, res.StatusCode, body)
 		}
+	}
+	if res, _ := hookstest.Do(t, "POST", srv.URL+"/api/keys", tok, `{"name":"x"}`, "Content-Type", "application/xml"); res.StatusCode != 415 {
+		t.Errorf("a body of another type: expected 415, got %d", res.StatusCode)
 	}
 	if res, _ := hookstest.Do(t, "GET", srv.URL+"/api/keys", tok, ""); res.StatusCode != 405 {
 		t.Errorf("GET /api/keys: expected 405, got %d", res.StatusCode)
